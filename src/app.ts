@@ -1,0 +1,152 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { createConnectRoutes } from './connect/index.js';
+import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
+import type { DomainDeps } from './domain/deps.js';
+import { loadKeyRing, type KeyRingFallback } from './domain/encryption.js';
+import { bootstrapDefaultProject } from './domain/projects.js';
+import { syncCatalog } from './domain/toolkits.js';
+import { createEventBus, type EventBus } from './events/bus.js';
+import { createGraphQLServer } from './graphql/server.js';
+import { attachWebSocketServer } from './graphql/websocket.js';
+import { healthRoutes } from './http/health.js';
+import { createLogger, type Logger } from './logger.js';
+import { startSweeper } from './sweeper.js';
+
+export interface StartedApp {
+  port: number;
+  /** Base of every link and redirect URI: PUBLIC_URL, or derived from the port. */
+  publicUrl: string;
+  /** A key created by this start (first start without ADMIN_API_KEY); shown once, never stored. */
+  createdApiKey: string | undefined;
+  database: Database;
+  deps: DomainDeps;
+}
+
+export interface App {
+  start(port?: number): Promise<StartedApp>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Overrides where data lives (tests use PGlite in memory); defaults to what config says. */
+  database?: DatabaseTarget;
+  /** How often expired links are swept and stranded events re-published (default 5 s). */
+  sweepIntervalMs?: number;
+}
+
+export function databaseTargetOf(config: Config): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dataDir: config.dataDir };
+}
+
+function keyRingFallbackOf(target: DatabaseTarget): KeyRingFallback {
+  if (target.kind === 'postgres') return { kind: 'refuse' };
+  return target.kind === 'pglite' ? { kind: 'data-dir', dataDir: target.dataDir } : { kind: 'memory' };
+}
+
+/**
+ * The composition root: one HTTP server for GraphQL (HTTP, SSE, WebSocket), the hosted Connect
+ * Link pages and OAuth dance, and health checks; plus the sweeper.
+ */
+export function buildApp(config: Config, options: AppOptions = {}): App {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let server: Server | undefined;
+  let wss: WebSocketServer | undefined;
+  let database: Database | undefined;
+  let bus: EventBus | undefined;
+  let stopSweeper: (() => Promise<void>) | undefined;
+  const sockets = new Set<Socket>();
+
+  async function start(port = config.port): Promise<StartedApp> {
+    const began = performance.now();
+    const target = options.database ?? databaseTargetOf(config);
+    const keyRing = await loadKeyRing(config.encryptionKeys, keyRingFallbackOf(target), (m) => logger.warn(m));
+    database = await openDatabase(target);
+    const db = database;
+    if (db.appliedMigrations.length > 0) {
+      logger.info({ migrations: db.appliedMigrations }, 'applied database migrations');
+    }
+    bus = createEventBus(config.redisUrl);
+    await bus.ready();
+    const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
+    const catalog = await syncCatalog(db.prisma);
+    if (catalog.inserted + catalog.updated > 0) logger.info(catalog, 'synced the toolkit catalog');
+
+    // Listen first: without PUBLIC_URL, links are built from the port actually bound.
+    let handle: RequestListener | undefined;
+    server = createServer((req, res) => {
+      if (handle) return handle(req, res);
+      res.writeHead(503, { 'retry-after': '1' }).end();
+    });
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    const httpServer = server;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const actualPort = (httpServer.address() as AddressInfo).port;
+    const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
+
+    const deps: DomainDeps = {
+      prisma: db.prisma,
+      keyRing,
+      bus,
+      logger,
+      publicUrl,
+      managedOAuthApps: config.managedOAuthApps,
+    };
+    const yoga = createGraphQLServer(deps);
+    const health = healthRoutes(db.ping);
+    const connect = createConnectRoutes(deps);
+    handle = (req, res) => {
+      void (async () => {
+        if (await health(req, res)) return;
+        if (await connect(req, res)) return;
+        await yoga(req, res);
+      })().catch((error: unknown) => {
+        logger.error({ err: error }, 'request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    };
+    wss = attachWebSocketServer(httpServer, yoga, db.prisma);
+    stopSweeper = startSweeper(deps, options.sweepIntervalMs ?? 5_000);
+
+    logger.info(
+      { port: actualPort, publicUrl, database: db.kind, eventBus: config.redisUrl ? 'redis' : 'in-process', startupMs: Math.round(performance.now() - began) },
+      'connect server listening',
+    );
+    return { port: actualPort, publicUrl, createdApiKey, database: db, deps };
+  }
+
+  async function stop(): Promise<void> {
+    await stopSweeper?.();
+    for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
+    await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+    if (server?.listening) {
+      const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+      server.closeIdleConnections();
+      for (const socket of sockets) socket.destroySoon();
+      await closing;
+    }
+    await bus?.close();
+    await database?.close();
+    server = undefined;
+    wss = undefined;
+    bus = undefined;
+    database = undefined;
+    stopSweeper = undefined;
+  }
+
+  return { start, stop };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const urlWithProtocols = (protocols: readonly string[]) =>
+  z
+    .url({ error: `must be a URL (${protocols.join(', ')})` })
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+      error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    });
+
+/** The environment the server reads, with its defaults. Documented one-to-one in README.md. */
+export const configSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'])
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.pipe(urlWithProtocols(['postgresql:', 'postgres:']).optional()),
+  REDIS_URL: optionalString.pipe(urlWithProtocols(['redis:', 'rediss:']).optional()),
+  ADMIN_API_KEY: optionalString.pipe(
+    z.string().min(24, { error: 'must be at least 24 characters long' }).optional(),
+  ),
+  ENCRYPTION_KEYS: optionalString,
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+type Env = z.output<typeof configSchema>;
+
+/** Parsed configuration. Without PUBLIC_URL the app derives it from the port it listens on. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  adminApiKey: string | undefined;
+  encryptionKeys: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
+  managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
+}
+
+/** `my-crm` → `MY_CRM`: how a toolkit slug appears in TOOLKIT_<SLUG>_CLIENT_ID. */
+export function managedAppKey(slug: string): string {
+  return slug.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+const MANAGED_APP_VARIABLE = /^TOOLKIT_([A-Z0-9_]+)_CLIENT_(ID|SECRET)$/;
+
+function parseManagedApps(env: Record<string, string | undefined>) {
+  const apps = new Map<string, { clientId: string; clientSecret: string }>();
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const match = MANAGED_APP_VARIABLE.exec(name);
+    if (!match || match[2] !== 'ID' || !value?.trim()) continue;
+    const secret = env[`TOOLKIT_${match[1]}_CLIENT_SECRET`]?.trim();
+    if (!secret) {
+      problems.push(`Invalid environment variable TOOLKIT_${match[1]}_CLIENT_SECRET: required with ${name}`);
+      continue;
+    }
+    apps.set(match[1]!, { clientId: value.trim(), clientSecret: secret });
+  }
+  return { apps, problems };
+}
+
+/** Thrown for a bad environment; its message is one line per offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws ConfigError naming each bad variable and what is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    // One line per variable: its first problem is the one to fix.
+    const lines = new Map<string, string>();
+    for (const issue of result.error.issues) {
+      const name = issue.path.join('.');
+      if (!lines.has(name)) lines.set(name, `Invalid environment variable ${name}: ${issue.message}`);
+    }
+    throw new ConfigError([...lines.values()].join('\n'));
+  }
+  const managed = parseManagedApps(env);
+  if (managed.problems.length > 0) throw new ConfigError(managed.problems.join('\n'));
+  const parsed = result.data;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    publicUrl: parsed.PUBLIC_URL,
+    dataDir: parsed.DATA_DIR,
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    adminApiKey: parsed.ADMIN_API_KEY,
+    encryptionKeys: parsed.ENCRYPTION_KEYS,
+    logLevel: parsed.LOG_LEVEL,
+    managedOAuthApps: managed.apps,
+  };
+}

@@ -1,0 +1,128 @@
+import { createHmac } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { clientCredentialsOf } from '../domain/auth-configs.js';
+import type { LinkWithContext } from '../domain/connect-links.js';
+import type { DomainDeps } from '../domain/deps.js';
+import { safeEqual } from '../domain/secrets.js';
+import type { OAuthFlowSettings } from './grant.js';
+import { redirect, sendHtml } from './http.js';
+import { renderResultPage, type Branding, type ToolkitView } from './pages.js';
+
+/** Everything the hosted routes need besides the domain. */
+export interface ConnectDeps extends DomainDeps {
+  /** Signs CSRF tokens; derived from the key ring. */
+  csrfSecret: Buffer;
+  secureCookies: boolean;
+}
+
+export const CSRF_COOKIE = 'connect_csrf';
+export const FLOW_COOKIE = 'connect_flow';
+
+export function brandingOf(link: LinkWithContext): Branding {
+  const project = link.session.project;
+  return { projectName: project.name, logoUrl: project.logoUrl, accentColor: project.accentColor };
+}
+
+export function toolkitViewOf(link: LinkWithContext): ToolkitView {
+  const { slug, name, logoUrl } = link.connectedAccount.toolkit;
+  return { slug, name, logoUrl };
+}
+
+/** The CSRF token of a form: bound to the link and to this browser's CSRF cookie. */
+export function csrfToken(deps: ConnectDeps, linkId: string, browserSecret: string): string {
+  return createHmac('sha256', deps.csrfSecret).update(`${linkId}.${browserSecret}`).digest('base64url');
+}
+
+export function csrfValid(deps: ConnectDeps, linkId: string, browserSecret: string | undefined, token: string | undefined) {
+  return !!browserSecret && !!token && safeEqual(token, csrfToken(deps, linkId, browserSecret));
+}
+
+/** The scopes a flow asks for: the auth config's, else the toolkit's defaults. */
+export function requestedScopes(link: LinkWithContext): string[] {
+  return link.authConfig.scopes.length > 0 ? link.authConfig.scopes : link.connectedAccount.toolkit.defaultScopes;
+}
+
+/** The server-side settings of this link's OAuth flow (client secret included). */
+export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirectUri: string): OAuthFlowSettings {
+  const toolkit = link.connectedAccount.toolkit;
+  const client = clientCredentialsOf(deps, link.authConfig, toolkit);
+  return {
+    version: toolkit.oauthVersion === 1 ? 1 : 2,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    authorizeUrl: toolkit.authorizeUrl ?? '',
+    tokenUrl: toolkit.tokenUrl ?? '',
+    requestTokenUrl: toolkit.requestTokenUrl,
+    scopes: requestedScopes(link),
+    scopeDelimiter: toolkit.scopeDelimiter,
+    pkce: toolkit.pkce,
+    redirectUri,
+  };
+}
+
+/**
+ * Ends a flow in the browser: back to the chat app's callbackUrl with the outcome appended
+ * (its own query kept), or a result page saying the user can return to the chat.
+ */
+export function finishFlow(
+  res: ServerResponse,
+  link: LinkWithContext,
+  outcome: { ok: boolean; connectedAccountId: string; message?: string },
+  cookies: string[] = [],
+): void {
+  if (link.callbackUrl) {
+    const url = new URL(link.callbackUrl);
+    url.searchParams.set('status', outcome.ok ? 'success' : 'failed');
+    url.searchParams.set('connected_account_id', outcome.connectedAccountId);
+    redirect(res, url.toString(), cookies);
+    return;
+  }
+  const toolkit = toolkitViewOf(link);
+  sendHtml(
+    res,
+    outcome.ok ? 200 : 400,
+    renderResultPage({
+      branding: brandingOf(link),
+      kind: outcome.ok ? 'success' : 'error',
+      title: outcome.ok ? `${toolkit.name} is connected` : `${toolkit.name} was not connected`,
+      message: outcome.ok
+        ? 'You can close this tab and return to the chat.'
+        : (outcome.message ?? 'The connection did not complete. Return to the chat to try again.'),
+      toolkit,
+    }),
+    cookies,
+  );
+}
+
+/** A page for links that cannot be used, with the right status and no details leaked. */
+export function sendLinkProblem(
+  res: ServerResponse,
+  problem: 'unknown' | 'used' | 'expired' | 'failed' | 'wrong-browser' | 'forbidden' | 'bad-request',
+  link?: LinkWithContext,
+): void {
+  const pages = {
+    unknown: [404, 'Link not found', 'This connect link is not valid. Ask the chat for a new one.'],
+    used: [410, 'Link already used', 'This connect link has already been used. Ask the chat for a new one if needed.'],
+    expired: [410, 'Link expired', 'This connect link has expired. Ask the chat for a new one.'],
+    failed: [410, 'Connection ended', 'This connection attempt has ended. Ask the chat for a new link.'],
+    'wrong-browser': [
+      400,
+      'Open the link in the same browser',
+      'This sign-in was started in another browser or its session expired. Open the connect link again here.',
+    ],
+    forbidden: [403, 'Please reload the page', 'Your form session expired. Reload the page and try again.'],
+    'bad-request': [400, 'Something went wrong', 'The request could not be understood. Open the connect link again.'],
+  } as const;
+  const [status, title, message] = pages[problem];
+  sendHtml(
+    res,
+    status,
+    renderResultPage({
+      branding: link ? brandingOf(link) : null,
+      kind: 'error',
+      title,
+      message,
+      ...(link ? { toolkit: toolkitViewOf(link) } : {}),
+    }),
+  );
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOAuthScheme, oauthFlowKey } from '../domain/auth-configs.js';
+import {
+  completeLink,
+  findLinkByToken,
+  linkUnusableReason,
+  type LinkWithContext,
+} from '../domain/connect-links.js';
+import { formFieldsOf, validateCredentialForm } from '../domain/credential-forms.js';
+import { DomainError } from '../domain/errors.js';
+import { hashSecret, newSecret } from '../domain/secrets.js';
+import {
+  brandingOf,
+  CSRF_COOKIE,
+  csrfToken,
+  csrfValid,
+  finishFlow,
+  FLOW_COOKIE,
+  requestedScopes,
+  sendLinkProblem,
+  toolkitViewOf,
+  type ConnectDeps,
+} from './flow.js';
+import { FormTooLargeError, readCookie, readForm, redirect, sendHtml, setCookie } from './http.js';
+import { renderLinkPage, type LinkPageModel } from './pages.js';
+
+type PageExtras = Pick<LinkPageModel, 'values' | 'fieldErrors' | 'formError'>;
+
+function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, browserSecret: string, extras: PageExtras = {}) {
+  const scheme = link.authConfig.authScheme;
+  const oauth = isOAuthScheme(scheme);
+  return renderLinkPage({
+    branding: brandingOf(link),
+    toolkit: toolkitViewOf(link),
+    userId: link.session.userId,
+    scopes: oauth ? requestedScopes(link) : [],
+    expiresAt: link.expiresAt,
+    now: new Date(),
+    csrfToken: csrfToken(deps, link.id, browserSecret),
+    mode: oauth ? 'oauth' : 'form',
+    actionUrl: `/link/${encodeURIComponent(token)}`,
+    ...(oauth ? {} : { fields: formFieldsOf(link.connectedAccount.toolkit, scheme) }),
+    ...extras,
+  });
+}
+
+/** `GET /link/<token>`: the hosted page; `POST`: the form (credentials) or the OAuth start. */
+export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: ServerResponse, token: string) {
+  const link = await findLinkByToken(deps, token);
+  if (!link) return sendLinkProblem(res, 'unknown');
+  const unusable = linkUnusableReason(link);
+  if (unusable) return sendLinkProblem(res, unusable, link);
+
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const existing = readCookie(req, CSRF_COOKIE);
+    const browserSecret = existing ?? newSecret('');
+    const cookies = existing
+      ? []
+      : [setCookie(CSRF_COOKIE, browserSecret, { path: '/link', sameSite: 'strict', secure: deps.secureCookies })];
+    return sendHtml(res, 200, renderPage(deps, link, token, browserSecret), cookies);
+  }
+  if (req.method !== 'POST') return sendLinkProblem(res, 'bad-request', link);
+
+  let form: Record<string, string>;
+  try {
+    form = await readForm(req);
+  } catch (error) {
+    if (error instanceof FormTooLargeError) return sendLinkProblem(res, 'bad-request', link);
+    throw error;
+  }
+  const browserSecret = readCookie(req, CSRF_COOKIE);
+  if (!csrfValid(deps, link.id, browserSecret, form.csrf)) return sendLinkProblem(res, 'forbidden', link);
+
+  const scheme = link.authConfig.authScheme;
+  if (isOAuthScheme(scheme)) return startOAuth(deps, res, link);
+
+  const fields = formFieldsOf(link.connectedAccount.toolkit, scheme);
+  const checked = validateCredentialForm(fields, form);
+  if (!checked.ok) {
+    // Only non-secret values are sent back into the page.
+    const values = Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, form[f.name] ?? '']));
+    return sendHtml(res, 422, renderPage(deps, link, token, browserSecret!, { values, fieldErrors: checked.fieldErrors }));
+  }
+  try {
+    const done = await completeLink(deps, link.id, {
+      credentials: { scheme, ...checked.values },
+      scopes: [],
+      tokenExpiresAt: null,
+    });
+    finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'CONFLICT') return sendLinkProblem(res, 'used', link);
+    throw error;
+  }
+}
+
+/**
+ * Binds the OAuth flow to this browser (a cookie whose hash the link keeps), then hands over
+ * to the dance at `/connect/<key>`. The callback is only accepted with that cookie.
+ */
+async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWithContext) {
+  const flowSecret = newSecret('');
+  const bound = await deps.prisma.connectLink.updateMany({
+    where: { id: link.id, status: 'PENDING' },
+    data: { browserBindingHash: hashSecret(flowSecret) },
+  });
+  if (bound.count !== 1) return sendLinkProblem(res, 'used', link);
+  const maxAge = Math.max(1, Math.ceil((link.expiresAt.getTime() - Date.now()) / 1000));
+  const cookie = setCookie(FLOW_COOKIE, flowSecret, {
+    path: '/connect',
+    sameSite: 'lax',
+    secure: deps.secureCookies,
+    maxAge,
+  });
+  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit)}`, [cookie]);
+}

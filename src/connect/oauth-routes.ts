@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { oauthFlowKey, redirectUriFor } from '../domain/auth-configs.js';
+import { completeLink, failLink, linkUnusableReason } from '../domain/connect-links.js';
+import { DomainError } from '../domain/errors.js';
+import { hashSecret } from '../domain/secrets.js';
+import { FLOW_COOKIE, finishFlow, oauthSettingsOf, requestedScopes, sendLinkProblem, type ConnectDeps } from './flow.js';
+import type { createOAuthDance } from './grant.js';
+import { readCookie, setCookie } from './http.js';
+
+type OAuthDance = ReturnType<typeof createOAuthDance>;
+
+function findFlowLink(deps: ConnectDeps, flowSecret: string) {
+  return deps.prisma.connectLink.findUnique({
+    where: { browserBindingHash: hashSecret(flowSecret) },
+    include: {
+      session: { include: { project: true } },
+      connectedAccount: { include: { toolkit: true } },
+      authConfig: true,
+    },
+  });
+}
+
+/**
+ * `/connect/<key>` starts the dance at the provider, `/connect/<key>/callback` finishes it.
+ * Both find their link through the flow cookie set by the hosted page, never through the URL.
+ */
+export async function handleOAuth(
+  deps: ConnectDeps,
+  dance: OAuthDance,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: string,
+  isCallback: boolean,
+) {
+  const flowSecret = readCookie(req, FLOW_COOKIE);
+  const link = flowSecret ? await findFlowLink(deps, flowSecret) : null;
+  if (!link) return sendLinkProblem(res, 'wrong-browser');
+  const toolkit = link.connectedAccount.toolkit;
+  if (oauthFlowKey(toolkit) !== key) return sendLinkProblem(res, 'bad-request', link);
+  const unusable = linkUnusableReason(link);
+  if (unusable) return sendLinkProblem(res, unusable, link);
+
+  const outcome = await dance.run(req, res, oauthSettingsOf(deps, link, redirectUriFor(deps.publicUrl, toolkit)));
+  if (outcome.kind === 'redirected') return;
+
+  const clearFlow = setCookie(FLOW_COOKIE, '', { path: '/connect', maxAge: 0, secure: deps.secureCookies });
+  if (outcome.kind === 'error') {
+    // An error callback carries no code, so grant does not check its state; an error that does
+    // not answer this browser's own request must not end the user's flow.
+    if (isCallback && !outcome.stateMatches) return sendLinkProblem(res, 'bad-request', link);
+    deps.logger.info({ connectLinkId: link.id, reason: outcome.reason }, 'oauth flow failed');
+    const failed = await failLink(deps, link.id, outcome.reason);
+    return finishFlow(
+      res,
+      link,
+      {
+        ok: false,
+        connectedAccountId: link.connectedAccountId,
+        message: outcome.reason === 'access_denied' ? 'Access was not granted. Return to the chat to try again.' : undefined,
+      },
+      failed ? [clearFlow] : [],
+    );
+  }
+
+  const scopes = outcome.grantedScope
+    ? outcome.grantedScope.split(/[\s,]+/).filter(Boolean)
+    : requestedScopes(link);
+  try {
+    const done = await completeLink(deps, link.id, {
+      credentials: {
+        scheme: link.authConfig.authScheme,
+        accessToken: outcome.accessToken,
+        refreshToken: outcome.refreshToken,
+        tokenType: outcome.tokenType,
+        ...(outcome.idToken ? { idToken: outcome.idToken } : {}),
+        ...(outcome.accessSecret ? { accessSecret: outcome.accessSecret } : {}),
+      },
+      scopes,
+      tokenExpiresAt: outcome.expiresIn ? new Date(Date.now() + outcome.expiresIn * 1000) : null,
+    });
+    finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId }, [clearFlow]);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'CONFLICT') return sendLinkProblem(res, 'used', link);
+    throw error;
+  }
+}

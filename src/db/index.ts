@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { applyMigrations, readMigrations, type MigrationConnection } from './migrations.js';
+
+export type { PrismaClient } from '../generated/prisma/client.js';
+
+/** Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests). */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory' };
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** Migrations this start applied (empty when the schema was current). */
+  appliedMigrations: string[];
+  /** Resolves when the database answers a query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations, and returns a ready Prisma client. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const migrator = new pg.Client({ connectionString: url });
+  await migrator.connect();
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await applyMigrations(
+      {
+        query: async (sql, params) => (await migrator.query(sql, params)).rows,
+        exec: async (sql) => void (await migrator.query(sql)),
+      },
+      await readMigrations(),
+    );
+  } finally {
+    await migrator.end();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return {
+    prisma,
+    kind: 'postgres',
+    appliedMigrations,
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openPGlite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }) {
+  let pglite: PGlite;
+  if (target.kind === 'pglite') {
+    const dir = resolve(target.dataDir, 'pglite');
+    await mkdir(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  } else {
+    pglite = await PGlite.create();
+  }
+  const connection: MigrationConnection = {
+    query: async <Row>(sql: string, params?: unknown[]) =>
+      (await pglite.query<Row>(sql, params)).rows,
+    exec: async (sql) => void (await pglite.exec(sql)),
+  };
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await applyMigrations(connection, await readMigrations());
+    // PGlite learns array types (e.g. "AuthScheme"[]) when it opens; types a migration just
+    // created must be loaded, or array parameters of those types are sent malformed.
+    if (appliedMigrations.length > 0) await pglite.refreshArrayTypes();
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite' as const,
+    appliedMigrations,
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type { Transaction };
+
+/** A stable 64-bit advisory lock key derived from a readable name. */
+function lockKey(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * Runs `fn` in a transaction holding a transaction-scoped advisory lock, so that work which must
+ * happen once (bootstrap, catalog sync) is serialized across every instance sharing the database.
+ */
+export function withAdvisoryLock<T>(
+  prisma: PrismaClient,
+  name: string,
+  fn: (tx: Transaction) => Promise<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${lockKey(name)})::text AS locked`;
+      return fn(tx);
+    },
+    { timeout: timeoutMs, maxWait: timeoutMs },
+  );
+}

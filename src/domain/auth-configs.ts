@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import { grantProviders } from '../catalog/index.js';
+import { managedAppKey } from '../config.js';
+import { withAdvisoryLock } from '../db/locks.js';
+import type { AuthConfig, AuthScheme, Toolkit } from '../generated/prisma/client.js';
+import type { DomainDeps } from './deps.js';
+import { DomainError, notFound } from './errors.js';
+import { findVisibleToolkit } from './toolkits.js';
+import { parseInput } from './validation.js';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const OAUTH_SCHEMES: readonly AuthScheme[] = ['OAUTH2', 'OAUTH1'];
+
+/**
+ * The path segment of a toolkit's OAuth flow, `/connect/<key>`: catalog toolkits run as grant's
+ * provider of that name (keeping its provider-specific handling), custom ones as plain OAuth.
+ */
+export function oauthFlowKey(toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>): string {
+  if (toolkit.projectId === null && Object.hasOwn(grantProviders, toolkit.slug)) return toolkit.slug;
+  return toolkit.oauthVersion === 1 ? 'oauth1' : 'oauth2';
+}
+
+/** The one URI to register at the provider for a toolkit's OAuth app. */
+export function redirectUriFor(
+  publicUrl: string,
+  toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>,
+): string {
+  return `${publicUrl}/connect/${oauthFlowKey(toolkit)}/callback`;
+}
+
+export function isOAuthScheme(scheme: AuthScheme): boolean {
+  return OAUTH_SCHEMES.includes(scheme);
+}
+
+const credentialsSchema = z.object({
+  clientId: z.string().trim().min(1).max(500),
+  clientSecret: z.string().trim().min(1).max(2000),
+});
+
+const scopesSchema = z.array(z.string().trim().min(1).max(200)).max(100);
+
+const createInputSchema = z.object({
+  toolkit: z.string().trim().min(1),
+  name: z.string().trim().min(1).max(100),
+  authScheme: z.enum(['OAUTH2', 'OAUTH1', 'API_KEY', 'BEARER_TOKEN', 'BASIC', 'NO_AUTH']).nullish(),
+  credentials: credentialsSchema.nullish(),
+  scopes: scopesSchema.nullish(),
+  isDefault: z.boolean().nullish(),
+});
+
+const updateInputSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1).max(100).nullish(),
+  credentials: credentialsSchema.nullish(),
+  scopes: scopesSchema.nullish(),
+  enabled: z.boolean().nullish(),
+  isDefault: z.boolean().nullish(),
+});
+
+/** Picks the scheme: the one asked for, else OAuth when credentials came, else the toolkit's first. */
+function chooseScheme(toolkit: Toolkit, requested: AuthScheme | null | undefined, hasCredentials: boolean) {
+  if (requested) {
+    if (!toolkit.authSchemes.includes(requested)) {
+      throw new DomainError('BAD_USER_INPUT', `Toolkit "${toolkit.slug}" does not support ${requested}.`, [
+        { path: 'authScheme', message: `must be one of ${toolkit.authSchemes.join(', ')}` },
+      ]);
+    }
+    return requested;
+  }
+  const oauth = toolkit.authSchemes.find((s) => isOAuthScheme(s));
+  const other = toolkit.authSchemes.find((s) => !isOAuthScheme(s));
+  return (hasCredentials ? oauth : other) ?? oauth ?? toolkit.authSchemes[0]!;
+}
+
+/** Creates a CUSTOM auth config: the project's own OAuth app (secret encrypted) or a key form. */
+export async function createAuthConfig(deps: DomainDeps, projectId: string, raw: unknown) {
+  const input = parseInput(createInputSchema, raw, 'auth config');
+  const toolkit = await findVisibleToolkit(deps.prisma, projectId, input.toolkit);
+  if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
+  const scheme = chooseScheme(toolkit, input.authScheme, Boolean(input.credentials));
+  if (isOAuthScheme(scheme) && !input.credentials) {
+    throw new DomainError('BAD_USER_INPUT', `credentials (clientId, clientSecret) are required for ${scheme}.`, [
+      { path: 'credentials', message: `is required for ${scheme}` },
+    ]);
+  }
+  if (!isOAuthScheme(scheme) && input.credentials) {
+    throw new DomainError('BAD_USER_INPUT', `credentials are only used by OAuth auth configs.`, [
+      { path: 'credentials', message: `is not used by ${scheme}` },
+    ]);
+  }
+  return deps.prisma.$transaction(async (tx) => {
+    const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
+    const isDefault = input.isDefault ?? hasDefault === 0;
+    if (isDefault && hasDefault > 0) {
+      await tx.authConfig.updateMany({ where: { projectId, toolkitId: toolkit.id }, data: { isDefault: false } });
+    }
+    const created = await tx.authConfig.create({
+      data: {
+        projectId,
+        toolkitId: toolkit.id,
+        name: input.name,
+        kind: 'CUSTOM',
+        authScheme: scheme,
+        scopes: input.scopes ?? [],
+        isDefault,
+      },
+    });
+    if (!input.credentials) return created;
+    return tx.authConfig.update({
+      where: { id: created.id },
+      data: {
+        encryptedCredentials: deps.keyRing.encryptJson(input.credentials, created.id),
+        credentialsKeyId: deps.keyRing.activeKeyId,
+      },
+    });
+  });
+}
+
+export async function findAuthConfig(deps: DomainDeps, projectId: string, id: string): Promise<AuthConfig> {
+  const config = await deps.prisma.authConfig.findFirst({ where: { id, projectId } });
+  if (!config) throw notFound('Auth config');
+  return config;
+}
+
+/** Renames, changes scopes or credentials, enables/disables, or makes an auth config the default. */
+export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw: unknown) {
+  const input = parseInput(updateInputSchema, raw, 'auth config');
+  const config = await findAuthConfig(deps, projectId, input.id);
+  if (input.credentials && !isOAuthScheme(config.authScheme)) {
+    throw new DomainError('BAD_USER_INPUT', 'credentials are only used by OAuth auth configs.');
+  }
+  if (input.credentials && config.kind === 'MANAGED') {
+    throw new DomainError('BAD_USER_INPUT', 'A managed auth config takes its credentials from the server.');
+  }
+  return deps.prisma.$transaction(async (tx) => {
+    if (input.isDefault) {
+      await tx.authConfig.updateMany({
+        where: { projectId, toolkitId: config.toolkitId, id: { not: config.id } },
+        data: { isDefault: false },
+      });
+    }
+    return tx.authConfig.update({
+      where: { id: config.id },
+      data: {
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.scopes ? { scopes: input.scopes } : {}),
+        ...(input.enabled != null ? { status: input.enabled ? 'ENABLED' : 'DISABLED' } : {}),
+        ...(input.isDefault != null ? { isDefault: input.isDefault } : {}),
+        ...(input.credentials
+          ? {
+              encryptedCredentials: deps.keyRing.encryptJson(input.credentials, config.id),
+              credentialsKeyId: deps.keyRing.activeKeyId,
+            }
+          : {}),
+      },
+    });
+  });
+}
+
+/** Deletes an auth config no connected account uses; one still in use is a CONFLICT. */
+export async function deleteAuthConfig(deps: DomainDeps, projectId: string, id: string) {
+  const config = await findAuthConfig(deps, projectId, id);
+  const accounts = await deps.prisma.connectedAccount.count({ where: { authConfigId: config.id } });
+  if (accounts > 0) {
+    throw new DomainError(
+      'CONFLICT',
+      `The auth config is used by ${accounts} connected account(s); delete or re-authorize them first.`,
+    );
+  }
+  await deps.prisma.authConfig.delete({ where: { id: config.id } });
+  return config;
+}
+
+/** The OAuth client of an auth config: decrypted (CUSTOM) or from the environment (MANAGED). */
+export function clientCredentialsOf(deps: DomainDeps, config: AuthConfig, toolkit: Toolkit): ClientCredentials {
+  if (config.kind === 'MANAGED') {
+    const app = deps.managedOAuthApps.get(managedAppKey(toolkit.slug));
+    if (!app) throw new DomainError('FORBIDDEN', `No OAuth app is configured on this server for "${toolkit.slug}".`);
+    return app;
+  }
+  if (!config.encryptedCredentials) throw new DomainError('FORBIDDEN', 'The auth config has no client credentials.');
+  return deps.keyRing.decryptJson<ClientCredentials>(config.encryptedCredentials, config.id);
+}
+
+/**
+ * The auth config `authorize` uses, in order: the one asked for, the session's pin for this
+ * toolkit, the project's default, the operator's managed app (created on first use), or, for
+ * toolkits that need no OAuth app, a managed config made on the spot.
+ */
+export async function resolveAuthConfig(
+  deps: DomainDeps,
+  args: { projectId: string; toolkit: Toolkit; sessionId: string; authConfigId?: string | null },
+): Promise<AuthConfig> {
+  const { projectId, toolkit } = args;
+  const usable = (config: AuthConfig | null, what: string): AuthConfig | null => {
+    if (!config) return null;
+    if (config.toolkitId !== toolkit.id) {
+      throw new DomainError('BAD_USER_INPUT', `${what} belongs to another toolkit than "${toolkit.slug}".`);
+    }
+    if (config.status === 'DISABLED') throw new DomainError('FORBIDDEN', `${what} is disabled.`);
+    return config;
+  };
+  if (args.authConfigId) {
+    return usable(await findAuthConfig(deps, projectId, args.authConfigId), 'The auth config')!;
+  }
+  const pinned = await deps.prisma.authConfig.findFirst({
+    where: { projectId, toolkitId: toolkit.id, sessionPins: { some: { sessionId: args.sessionId } } },
+  });
+  const fromPin = usable(pinned, "The session's auth config");
+  if (fromPin) return fromPin;
+  const fallback = await deps.prisma.authConfig.findFirst({
+    where: { projectId, toolkitId: toolkit.id, status: 'ENABLED' },
+    orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }],
+  });
+  if (fallback) return fallback;
+
+  const managedApp = deps.managedOAuthApps.get(managedAppKey(toolkit.slug));
+  const oauth = toolkit.authSchemes.find((s) => isOAuthScheme(s));
+  const scheme = managedApp && oauth ? oauth : toolkit.authSchemes.find((s) => !isOAuthScheme(s));
+  if (!scheme) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `Toolkit "${toolkit.slug}" needs an OAuth app: create an auth config with its client credentials ` +
+        `(redirect URI ${redirectUriFor(deps.publicUrl, toolkit)}).`,
+    );
+  }
+  // Serialized so that concurrent first authorizations share one managed config.
+  return withAdvisoryLock(deps.prisma, `managed-auth-config:${projectId}:${toolkit.id}`, async (tx) => {
+    const existing = await tx.authConfig.findFirst({
+      where: { projectId, toolkitId: toolkit.id, kind: 'MANAGED', authScheme: scheme },
+    });
+    return (
+      existing ??
+      tx.authConfig.create({
+        data: {
+          projectId,
+          toolkitId: toolkit.id,
+          name: `${toolkit.name} (managed)`,
+          kind: 'MANAGED',
+          authScheme: scheme,
+          scopes: [],
+          isDefault: true,
+        },
+      })
+    );
+  });
+}

@@ -1,0 +1,289 @@
+import { z } from 'zod';
+import type { ConnectLink } from '../generated/prisma/client.js';
+import { resolveAuthConfig } from './auth-configs.js';
+import type { DomainDeps } from './deps.js';
+import { DomainError, notFound } from './errors.js';
+import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
+import { hashSecret, newSecret } from './secrets.js';
+import { findVisibleToolkit } from './toolkits.js';
+import { parseInput } from './validation.js';
+
+const LINK_TOKEN_PREFIX = 'cl_';
+
+/** Who asks for a link: a project API key, or the session client token of one session. */
+export interface AuthorizeCaller {
+  projectId: string;
+  /** Set when the caller holds a session client token: it may act on that session only. */
+  sessionId?: string;
+}
+
+const authorizeInputSchema = z.object({
+  sessionId: z.string().min(1),
+  toolkit: z.string().trim().min(1),
+  callbackUrl: z.url({ error: 'must be an absolute http(s) URL' }).nullish(),
+  alias: z.string().trim().min(1).max(100).nullish(),
+  connectedAccountId: z.string().min(1).nullish(),
+  authConfigId: z.string().min(1).nullish(),
+});
+
+export function connectLinkUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/link/${token}`;
+}
+
+/** The callback URL must point at an origin the project allowed, so links cannot phish. */
+function checkCallbackUrl(callbackUrl: string, allowedOrigins: readonly string[]): void {
+  const url = new URL(callbackUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DomainError('BAD_USER_INPUT', 'callbackUrl must be an http(s) URL.', [
+      { path: 'callbackUrl', message: 'must be an http(s) URL' },
+    ]);
+  }
+  if (!allowedOrigins.includes(url.origin)) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `callbackUrl origin ${url.origin} is not allowed for this project; add it with updateProject(allowedCallbackOrigins).`,
+      [{ path: 'callbackUrl', message: 'origin not allowed' }],
+    );
+  }
+}
+
+/**
+ * Starts a connection for the session's user: creates the connected account (INITIATED), or
+ * re-authorizes an existing one in place, plus a single-use Connect Link. Returns the link's
+ * token once; only its hash is stored.
+ */
+export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: unknown) {
+  const input = parseInput(authorizeInputSchema, raw, 'authorize input');
+  const { prisma } = deps;
+  const session = await prisma.session.findFirst({
+    where: { id: input.sessionId, projectId: caller.projectId },
+    include: { project: true },
+  });
+  if (!session) throw notFound('Session');
+  if (caller.sessionId && caller.sessionId !== session.id) {
+    throw new DomainError('FORBIDDEN', 'A session client token can only authorize within its own session.');
+  }
+  if (session.expiresAt && session.expiresAt <= new Date()) {
+    throw new DomainError('FORBIDDEN', 'The session has expired.');
+  }
+  const toolkit = await findVisibleToolkit(prisma, caller.projectId, input.toolkit);
+  if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
+  if (session.toolkits.length > 0 && !session.toolkits.includes(toolkit.slug)) {
+    throw new DomainError('FORBIDDEN', `The session is not allowed to connect "${toolkit.slug}".`);
+  }
+  if (input.callbackUrl) checkCallbackUrl(input.callbackUrl, session.project.allowedCallbackOrigins);
+  const authConfig = await resolveAuthConfig(deps, {
+    projectId: caller.projectId,
+    toolkit,
+    sessionId: session.id,
+    authConfigId: input.authConfigId,
+  });
+
+  const token = newSecret(LINK_TOKEN_PREFIX);
+  const expiresAt = new Date(Date.now() + session.project.connectLinkTtlSeconds * 1000);
+  const { link, account, event } = await prisma
+    .$transaction(async (tx) => {
+      const existing = input.connectedAccountId
+        ? await tx.connectedAccount.findFirst({
+            where: { id: input.connectedAccountId, projectId: caller.projectId },
+          })
+        : null;
+      if (input.connectedAccountId) {
+        if (!existing) throw notFound('Connected account');
+        if (existing.userId !== session.userId || existing.toolkitId !== toolkit.id) {
+          throw new DomainError('BAD_USER_INPUT', "The connected account is not this session's user's account at this toolkit.");
+        }
+        if (existing.status === 'REVOKED') throw new DomainError('BAD_USER_INPUT', 'A revoked account cannot be re-authorized.');
+      }
+      const account =
+        existing ??
+        (await tx.connectedAccount.create({
+          data: {
+            projectId: caller.projectId,
+            userId: session.userId,
+            toolkitId: toolkit.id,
+            authConfigId: authConfig.id,
+            alias: input.alias ?? null,
+          },
+        }));
+      const link = await tx.connectLink.create({
+        data: {
+          tokenHash: hashSecret(token),
+          sessionId: session.id,
+          connectedAccountId: account.id,
+          authConfigId: authConfig.id,
+          callbackUrl: input.callbackUrl ?? null,
+          expiresAt,
+        },
+      });
+      const event = await recordEvent(tx, {
+        projectId: caller.projectId,
+        connectedAccountId: account.id,
+        connectLinkId: link.id,
+        type: existing ? 'connection.reauthorization_started' : 'connection.initiated',
+        status: 'INITIATED',
+        statusReason: null,
+      });
+      return { link, account, event };
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'P2002') {
+        throw new DomainError('CONFLICT', `The alias "${input.alias}" is already used for this user and toolkit.`);
+      }
+      throw error;
+    });
+  await publishEvents(deps, [event]);
+  return { link, account, token, url: connectLinkUrl(deps.publicUrl, token) };
+}
+
+/** The link behind a token, with everything the hosted page shows; null when unknown. */
+export function findLinkByToken(deps: DomainDeps, token: string) {
+  return deps.prisma.connectLink.findUnique({
+    where: { tokenHash: hashSecret(token) },
+    include: {
+      session: { include: { project: true } },
+      connectedAccount: { include: { toolkit: true } },
+      authConfig: true,
+    },
+  });
+}
+
+export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;
+
+/** Why a link cannot be used (for the hosted page), or null when it can. */
+export function linkUnusableReason(link: ConnectLink, now = new Date()): 'used' | 'expired' | 'failed' | null {
+  if (link.status === 'COMPLETED' || link.consumedAt) return 'used';
+  if (link.status === 'FAILED') return 'failed';
+  if (link.status === 'EXPIRED' || link.expiresAt <= now) return 'expired';
+  return null;
+}
+
+/**
+ * Completes a flow: consumes the link (exactly once, atomically), stores the credentials
+ * encrypted with the account id as associated data, and marks the account ACTIVE.
+ */
+export async function completeLink(
+  deps: DomainDeps,
+  linkId: string,
+  result: { credentials: Record<string, unknown>; scopes: string[]; tokenExpiresAt: Date | null },
+): Promise<{ connectedAccountId: string; callbackUrl: string | null }> {
+  const { event, link } = await deps.prisma.$transaction(async (tx) => {
+    const now = new Date();
+    const claimed = await tx.connectLink.updateMany({
+      where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
+      data: { status: 'COMPLETED', consumedAt: now },
+    });
+    if (claimed.count !== 1) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
+    const link = await tx.connectLink.findUniqueOrThrow({
+      where: { id: linkId },
+      include: { connectedAccount: true },
+    });
+    const accountId = link.connectedAccountId;
+    await tx.connectedAccount.update({
+      where: { id: accountId },
+      data: {
+        status: 'ACTIVE',
+        statusReason: null,
+        statusChangedAt: now,
+        authConfigId: link.authConfigId,
+        encryptedCredentials: deps.keyRing.encryptJson(result.credentials, accountId),
+        credentialsKeyId: deps.keyRing.activeKeyId,
+        scopes: result.scopes,
+        tokenExpiresAt: result.tokenExpiresAt,
+        refreshAttempts: 0,
+        lastRefreshError: null,
+        version: { increment: 1 },
+      },
+    });
+    const event = await recordEvent(tx, {
+      projectId: link.connectedAccount.projectId,
+      connectedAccountId: accountId,
+      connectLinkId: link.id,
+      type: 'connection.active',
+      status: 'ACTIVE',
+      statusReason: null,
+    });
+    return { event, link };
+  });
+  await publishEvents(deps, [event]);
+  return { connectedAccountId: link.connectedAccountId, callbackUrl: link.callbackUrl };
+}
+
+/**
+ * Ends a flow that the provider or the user refused. A new account becomes FAILED with the
+ * reason; an account being re-authorized keeps its status (its old credentials still stand).
+ */
+export async function failLink(
+  deps: DomainDeps,
+  linkId: string,
+  reason: string,
+): Promise<{ connectedAccountId: string; callbackUrl: string | null } | null> {
+  const outcome = await deps.prisma.$transaction(async (tx) => {
+    const claimed = await tx.connectLink.updateMany({
+      where: { id: linkId, status: 'PENDING' },
+      data: { status: 'FAILED' },
+    });
+    if (claimed.count !== 1) return null;
+    const link = await tx.connectLink.findUniqueOrThrow({ where: { id: linkId }, include: { connectedAccount: true } });
+    if (link.connectedAccount.status === 'INITIATED') {
+      await tx.connectedAccount.update({
+        where: { id: link.connectedAccountId },
+        data: { status: 'FAILED', statusReason: reason, statusChangedAt: new Date(), version: { increment: 1 } },
+      });
+    }
+    const event = await recordEvent(tx, {
+      projectId: link.connectedAccount.projectId,
+      connectedAccountId: link.connectedAccountId,
+      connectLinkId: link.id,
+      type: 'connection.failed',
+      status: 'FAILED',
+      statusReason: reason,
+    });
+    return { event, link };
+  });
+  if (!outcome) return null;
+  await publishEvents(deps, [outcome.event]);
+  return { connectedAccountId: outcome.link.connectedAccountId, callbackUrl: outcome.link.callbackUrl };
+}
+
+export const INITIATION_TIMEOUT = 'INITIATION_TIMEOUT';
+
+/**
+ * Marks links unused past their expiry EXPIRED (and accounts still INITIATED by them), a batch
+ * at a time. Rows are claimed with SKIP LOCKED, so sweepers on every instance share the work.
+ */
+export async function expireLinks(deps: DomainDeps, batchSize = 100): Promise<number> {
+  const events = await deps.prisma.$transaction(async (tx) => {
+    const due = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "ConnectLink"
+      WHERE status = 'PENDING' AND "expiresAt" <= now()
+      ORDER BY "expiresAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+    const recorded: RecordedEvent[] = [];
+    for (const { id } of due) {
+      const link = await tx.connectLink.update({
+        where: { id },
+        data: { status: 'EXPIRED' },
+        include: { connectedAccount: true },
+      });
+      if (link.connectedAccount.status === 'INITIATED') {
+        await tx.connectedAccount.update({
+          where: { id: link.connectedAccountId },
+          data: { status: 'EXPIRED', statusReason: INITIATION_TIMEOUT, statusChangedAt: new Date(), version: { increment: 1 } },
+        });
+      }
+      recorded.push(
+        await recordEvent(tx, {
+          projectId: link.connectedAccount.projectId,
+          connectedAccountId: link.connectedAccountId,
+          connectLinkId: link.id,
+          type: 'connection.expired',
+          status: 'EXPIRED',
+          statusReason: INITIATION_TIMEOUT,
+        }),
+      );
+    }
+    return recorded;
+  });
+  await publishEvents(deps, events);
+  return events.length;
+}

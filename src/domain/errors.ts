@@ -1,0 +1,30 @@
+/** Machine-readable failure kinds; the GraphQL layer exposes them as `extensions.code`. */
+export type DomainErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT';
+
+/** One problem with one input field, as reported to the caller. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A failure the caller can act on. Its message is safe to show: it never contains secrets.
+ * Anything that is not a DomainError is treated as unexpected and masked.
+ */
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly issues: readonly InputIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`);

@@ -1,0 +1,77 @@
+import type { Transaction } from '../db/locks.js';
+import { publishConnectionChanged } from '../events/bus.js';
+import type { ConnectionStatus } from '../generated/prisma/client.js';
+import type { DomainDeps } from './deps.js';
+
+/** Kinds of ConnectionEvent rows; webhooks and subscriptions see these names. */
+export type ConnectionEventType =
+  | 'connection.initiated'
+  | 'connection.reauthorization_started'
+  | 'connection.active'
+  | 'connection.failed'
+  | 'connection.expired';
+
+export interface NewConnectionEvent {
+  projectId: string;
+  connectedAccountId: string;
+  connectLinkId: string | null;
+  type: ConnectionEventType;
+  status: ConnectionStatus;
+  statusReason: string | null;
+}
+
+export interface RecordedEvent {
+  id: string;
+  connectedAccountId: string;
+  connectLinkId: string | null;
+}
+
+/** Writes the outbox row of a state change, inside the transaction that makes the change. */
+export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
+  const row = await tx.connectionEvent.create({ data: event, select: { id: true } });
+  return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
+}
+
+/** Publishes committed events on the bus and marks them published. */
+export async function publishEvents(deps: DomainDeps, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  for (const event of events) {
+    publishConnectionChanged(deps.bus, {
+      eventId: event.id,
+      connectedAccountId: event.connectedAccountId,
+      connectLinkId: event.connectLinkId,
+    });
+  }
+  await deps.prisma.connectionEvent.updateMany({
+    where: { id: { in: events.map((e) => e.id) } },
+    data: { publishedAt: new Date() },
+  });
+}
+
+/**
+ * Publishes events whose publisher died between commit and publish. Rows are claimed with
+ * SKIP LOCKED, so several instances relaying at once never publish a row twice.
+ */
+export async function relayUnpublished(deps: DomainDeps, olderThanMs = 5_000): Promise<number> {
+  const events = await deps.prisma.$transaction(async (tx) => {
+    const cutoff = new Date(Date.now() - olderThanMs);
+    const rows = await tx.$queryRaw<{ id: string; connectedAccountId: string | null; connectLinkId: string | null }[]>`
+      SELECT id, "connectedAccountId", "connectLinkId" FROM "ConnectionEvent"
+      WHERE "publishedAt" IS NULL AND "occurredAt" < ${cutoff}
+      ORDER BY "occurredAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
+    if (rows.length === 0) return [];
+    await tx.connectionEvent.updateMany({
+      where: { id: { in: rows.map((r) => r.id) } },
+      data: { publishedAt: new Date() },
+    });
+    return rows.filter((r): r is RecordedEvent => r.connectedAccountId !== null);
+  });
+  for (const event of events) {
+    publishConnectionChanged(deps.bus, {
+      eventId: event.id,
+      connectedAccountId: event.connectedAccountId,
+      connectLinkId: event.connectLinkId,
+    });
+  }
+  return events.length;
+}

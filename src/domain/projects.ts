@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { PrismaClient } from '../db/index.js';
+import { withAdvisoryLock } from '../db/locks.js';
+import { generateApiKey, storeApiKey } from './api-keys.js';
+import { hashSecret } from './secrets.js';
+import { parseInput } from './validation.js';
+
+export interface BootstrapResult {
+  projectId: string;
+  /** A key created by this start, to be shown once; undefined when one already existed. */
+  createdApiKey: string | undefined;
+}
+
+/**
+ * Makes sure the default project exists and can be reached: with `adminApiKey` that key is
+ * registered (hashed); without it, a key is created on the first start only. Serialized across
+ * instances, so simultaneous starts create one project and at most one key.
+ */
+export function bootstrapDefaultProject(
+  prisma: PrismaClient,
+  adminApiKey: string | undefined,
+): Promise<BootstrapResult> {
+  return withAdvisoryLock(prisma, 'bootstrap-default-project', async (tx) => {
+    const project =
+      (await tx.project.findFirst({ where: { isDefault: true }, select: { id: true } })) ??
+      (await tx.project.create({
+        data: { name: 'Default project', isDefault: true },
+        select: { id: true },
+      }));
+
+    if (adminApiKey) {
+      const existing = await tx.apiKey.findUnique({ where: { hash: hashSecret(adminApiKey) } });
+      if (!existing) await storeApiKey(tx, project.id, adminApiKey, 'ADMIN_API_KEY');
+      return { projectId: project.id, createdApiKey: undefined };
+    }
+
+    const keys = await tx.apiKey.count({ where: { projectId: project.id } });
+    if (keys > 0) return { projectId: project.id, createdApiKey: undefined };
+    const key = generateApiKey();
+    await storeApiKey(tx, project.id, key, 'Generated at first start');
+    return { projectId: project.id, createdApiKey: key };
+  });
+}
+
+const originSchema = z
+  .url({ error: 'must be an origin such as https://chat.example.com' })
+  .refine((value) => /^https?:$/.test(new URL(value).protocol), { error: 'must be http(s)' })
+  .transform((value) => new URL(value).origin);
+
+const updateProjectInputSchema = z.object({
+  name: z.string().trim().min(1).max(100).nullish(),
+  logoUrl: z.url().refine((v) => v.startsWith('https://'), { error: 'must be an https URL' }).nullish(),
+  accentColor: z.string().regex(/^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { error: 'must be a hex colour like #4f46e5' }).nullish(),
+  allowedCallbackOrigins: z.array(originSchema).max(50).nullish(),
+  connectLinkTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).nullish(),
+});
+
+/** Changes the project's branding, callback allow-list or link lifetime; omitted fields stay. */
+export async function updateProject(prisma: PrismaClient, projectId: string, raw: unknown) {
+  const input = parseInput(updateProjectInputSchema, raw, 'project');
+  return prisma.project.update({
+    where: { id: projectId },
+    data: {
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),
+      ...(input.accentColor !== undefined ? { accentColor: input.accentColor } : {}),
+      ...(input.allowedCallbackOrigins ? { allowedCallbackOrigins: [...new Set(input.allowedCallbackOrigins)] } : {}),
+      ...(input.connectLinkTtlSeconds ? { connectLinkTtlSeconds: input.connectLinkTtlSeconds } : {}),
+    },
+  });
+}

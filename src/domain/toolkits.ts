@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  credentialFieldSchema,
+  loadCatalog,
+  type AuthScheme,
+  type CatalogToolkit,
+} from '../catalog/index.js';
+import type { PrismaClient } from '../db/index.js';
+import { withAdvisoryLock } from '../db/locks.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { DomainError } from './errors.js';
+import { parseInput } from './validation.js';
+
+/** The toolkits a project sees: the shared catalog plus its own custom toolkits. */
+export function visibleToolkitsWhere(projectId: string): { OR: Prisma.ToolkitWhereInput[] } {
+  return { OR: [{ projectId: null }, { projectId }] };
+}
+
+/** One toolkit by slug; the project's own toolkit wins over a catalog one of the same slug. */
+export function findVisibleToolkit(prisma: PrismaClient, projectId: string, slug: string) {
+  return prisma.toolkit.findFirst({
+    where: { slug, ...visibleToolkitsWhere(projectId) },
+    orderBy: { projectId: { sort: 'asc', nulls: 'last' } },
+  });
+}
+
+export interface ToolkitFilter {
+  search?: string | null | undefined;
+  authScheme?: AuthScheme | null | undefined;
+}
+
+/** Filter for the `toolkits` query: case-insensitive search on slug and name, one scheme. */
+export function toolkitListWhere(projectId: string, filter: ToolkitFilter): Prisma.ToolkitWhereInput {
+  const and: Prisma.ToolkitWhereInput[] = [visibleToolkitsWhere(projectId)];
+  const search = filter.search?.trim();
+  if (search) {
+    and.push({
+      OR: [
+        { slug: { contains: search, mode: 'insensitive' } },
+        { name: { contains: search, mode: 'insensitive' } },
+      ],
+    });
+  }
+  if (filter.authScheme) and.push({ authSchemes: { has: filter.authScheme } });
+  return { AND: and };
+}
+
+/** Catalog order: by slug, ties (a custom toolkit never shares a catalog slug) by id. */
+export const toolkitOrder: Prisma.ToolkitOrderByWithRelationInput[] = [{ slug: 'asc' }, { id: 'asc' }];
+
+function catalogRow(entry: CatalogToolkit) {
+  const oauth = entry.oauth;
+  const row = {
+    slug: entry.slug,
+    name: entry.name,
+    description: entry.description ?? null,
+    logoUrl: entry.logoUrl ?? null,
+    categories: entry.categories,
+    authSchemes: entry.authSchemes,
+    oauthVersion: oauth?.version ?? null,
+    authorizeUrl: oauth?.authorizeUrl ?? null,
+    tokenUrl: oauth?.tokenUrl ?? null,
+    requestTokenUrl: oauth?.requestUrl ?? null,
+    revokeUrl: oauth?.revokeUrl ?? null,
+    userInfoUrl: oauth?.userInfoUrl ?? null,
+    defaultScopes: oauth?.defaultScopes ?? [],
+    scopeDelimiter: oauth?.scopeDelimiter ?? ' ',
+    pkce: oauth?.pkce ?? false,
+    fields: entry.fields as Prisma.InputJsonValue,
+    apiBaseUrl: entry.apiBaseUrl ?? null,
+  };
+  return { ...row, catalogHash: createHash('sha256').update(JSON.stringify(row)).digest('hex') };
+}
+
+/**
+ * Brings the catalog rows in line with the catalog shipped in this build: inserts new entries,
+ * rewrites changed ones, leaves unchanged ones alone (one read when nothing changed). Entries
+ * dropped from the catalog stay, since auth configs and accounts may still point at them.
+ */
+export async function syncCatalog(
+  prisma: PrismaClient,
+  catalog: readonly CatalogToolkit[] = loadCatalog(),
+): Promise<{ inserted: number; updated: number }> {
+  const wanted = catalog.map(catalogRow);
+  const current = await prisma.toolkit.findMany({
+    where: { projectId: null },
+    select: { slug: true, catalogHash: true },
+  });
+  const hashes = new Map(current.map((row) => [row.slug, row.catalogHash]));
+  if (wanted.every((row) => hashes.get(row.slug) === row.catalogHash)) {
+    return { inserted: 0, updated: 0 };
+  }
+  return withAdvisoryLock(prisma, 'catalog-sync', async (tx) => {
+    // Re-read under the lock: another instance may have synced meanwhile.
+    const locked = await tx.toolkit.findMany({
+      where: { projectId: null },
+      select: { id: true, slug: true, catalogHash: true },
+    });
+    const bySlug = new Map(locked.map((row) => [row.slug, row]));
+    const missing = wanted.filter((row) => !bySlug.has(row.slug));
+    const changed = wanted.filter((row) => {
+      const existing = bySlug.get(row.slug);
+      return existing && existing.catalogHash !== row.catalogHash;
+    });
+    if (missing.length > 0) await tx.toolkit.createMany({ data: missing });
+    for (const row of changed) {
+      await tx.toolkit.update({ where: { id: bySlug.get(row.slug)!.id }, data: row });
+    }
+    return { inserted: missing.length, updated: changed.length };
+  });
+}
+
+const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, {
+    error: 'must be 2-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
+  });
+
+/** https only, except on loopback hosts where self-hosters run development servers. */
+const endpointUrl = z.url({ error: 'must be an absolute URL' }).refine(
+  (value) => {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return true;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || host.startsWith('127.'));
+  },
+  { error: 'must use https (http is allowed only for localhost and 127.0.0.0/8)' },
+);
+
+const customSchemes = ['OAUTH2', 'API_KEY', 'BEARER_TOKEN', 'BASIC'] as const satisfies readonly AuthScheme[];
+
+function withoutNulls(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
+/** What a project may define as its own toolkit: an OAuth 2 app or a credentials form. */
+export const createToolkitInputSchema = z
+  .object({
+    slug: slugSchema,
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(2000).nullish(),
+    logoUrl: endpointUrl.nullish(),
+    categories: z.array(z.string().trim().min(1).max(50)).max(20).nullish(),
+    apiBaseUrl: endpointUrl.nullish(),
+    authScheme: z.enum(customSchemes, {
+      error: `must be one of ${customSchemes.join(', ')} for a custom toolkit`,
+    }),
+    oauth2: z
+      .object({
+        authorizeUrl: endpointUrl,
+        tokenUrl: endpointUrl,
+        revokeUrl: endpointUrl.nullish(),
+        userInfoUrl: endpointUrl.nullish(),
+        scopes: z.array(z.string().trim().min(1)).nullish(),
+        scopeDelimiter: z.string().min(1).max(3).nullish(),
+        pkce: z.boolean().nullish(),
+      })
+      .nullish(),
+    // GraphQL clients may send explicit nulls for optional field properties.
+    fields: z.array(z.preprocess(withoutNulls, credentialFieldSchema)).max(20).nullish(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.authScheme === 'OAUTH2' && !input.oauth2) {
+      ctx.addIssue({ code: 'custom', path: ['oauth2'], message: 'is required for OAUTH2' });
+    }
+    if (input.authScheme !== 'OAUTH2' && input.oauth2) {
+      ctx.addIssue({ code: 'custom', path: ['oauth2'], message: 'is only allowed for OAUTH2' });
+    }
+    const fields = input.fields ?? [];
+    if (input.authScheme !== 'OAUTH2' && fields.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: `needs at least one field for ${input.authScheme}` });
+    }
+    const names = fields.map((f) => f.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: `has the field name "${duplicate}" twice` });
+    }
+  });
+
+/** Adds a project's custom toolkit after validating it; a slug in use is a CONFLICT. */
+export async function createToolkit(prisma: PrismaClient, projectId: string, raw: unknown) {
+  const input = parseInput(createToolkitInputSchema, raw, 'toolkit');
+  const clash = await prisma.toolkit.findFirst({
+    where: { slug: input.slug, ...visibleToolkitsWhere(projectId) },
+    select: { projectId: true },
+  });
+  if (clash) {
+    const owner = clash.projectId ? 'a toolkit of this project' : 'a catalog toolkit';
+    throw new DomainError('CONFLICT', `The slug "${input.slug}" is already used by ${owner}.`);
+  }
+  const oauth = input.oauth2;
+  try {
+    return await prisma.toolkit.create({
+      data: {
+        projectId,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? null,
+        logoUrl: input.logoUrl ?? null,
+        categories: input.categories ?? [],
+        apiBaseUrl: input.apiBaseUrl ?? null,
+        authSchemes: [input.authScheme],
+        oauthVersion: oauth ? 2 : null,
+        authorizeUrl: oauth?.authorizeUrl ?? null,
+        tokenUrl: oauth?.tokenUrl ?? null,
+        revokeUrl: oauth?.revokeUrl ?? null,
+        userInfoUrl: oauth?.userInfoUrl ?? null,
+        defaultScopes: oauth?.scopes ?? [],
+        scopeDelimiter: oauth?.scopeDelimiter ?? ' ',
+        pkce: oauth?.pkce ?? true,
+        fields: (input.fields ?? []) as Prisma.InputJsonValue,
+      },
+    });
+  } catch (error) {
+    // Two concurrent creations of one slug: the unique index decides.
+    if ((error as { code?: string }).code === 'P2002') {
+      throw new DomainError('CONFLICT', `The slug "${input.slug}" is already used by a toolkit of this project.`);
+    }
+    throw error;
+  }
+}

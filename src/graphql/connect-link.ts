@@ -1,0 +1,157 @@
+import { authorize } from '../domain/connect-links.js';
+import { watchConnectedAccount, watchConnectLink, type StatusEvent } from '../domain/connection-status.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import type { ConnectLink } from '../generated/prisma/client.js';
+import { AuthConfigRef } from './auth-config.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { ConnectedAccountRef, ConnectionStatusEnum, visibleAccountsWhere } from './connected-account.js';
+import { SessionRef } from './session.js';
+
+const ConnectLinkStatusEnum = builder.enumType('ConnectLinkStatus', {
+  description: 'Where a Connect Link stands.',
+  values: {
+    PENDING: { description: 'Usable: the user has not finished yet.' },
+    COMPLETED: { description: 'Used: the account was connected.' },
+    FAILED: { description: 'The flow ended without a connection.' },
+    EXPIRED: { description: 'Not used in time.' },
+  },
+});
+
+/** Links a caller may see: its project's, or its own session's. */
+function visibleLinksWhere(ctx: Context) {
+  const { principal } = ctx;
+  return principal.kind === 'session'
+    ? { session: { projectId: principal.projectId }, sessionId: principal.sessionId }
+    : { session: { projectId: principal.projectId } };
+}
+
+/** A link as returned by authorize, which alone knows its URL (only a hash of the token is kept). */
+type ConnectLinkShape = ConnectLink & { url?: string };
+
+export const ConnectLinkRef = builder.prismaNode('ConnectLink', {
+  description: 'A single-use, short-lived link to the hosted connect page.',
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id, ...visibleLinksWhere(ctx) }),
+  fields: (t) => ({
+    url: t.string({
+      nullable: true,
+      description: 'The link to show the user. Returned only by authorize: the server keeps a hash, not the token.',
+      resolve: (link) => (link as ConnectLinkShape).url ?? null,
+    }),
+    status: t.expose('status', { type: ConnectLinkStatusEnum, description: 'Current status.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the link stops working if unused.' }),
+    callbackUrl: t.exposeString('callbackUrl', { nullable: true, description: 'Where the browser goes when done.' }),
+    connectedAccount: t.relation('connectedAccount', { description: 'The account this link connects.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the link was created.' }),
+  }),
+});
+
+builder.relayMutationField(
+  'authorize',
+  {
+    description: 'Input of authorize.',
+    inputFields: (t) => ({
+      sessionId: t.globalID({ required: true, for: SessionRef, description: 'The session of the end user.' }),
+      toolkit: t.string({ required: true, description: 'Slug of the toolkit to connect.' }),
+      callbackUrl: t.string({
+        description: "Where to send the browser afterwards (an allowed origin of the project); gets status and connected_account_id.",
+      }),
+      alias: t.string({ description: 'Name for a new account, unique per user and toolkit.' }),
+      connectedAccountId: t.globalID({
+        for: ConnectedAccountRef,
+        description: 'Re-authorize this existing account in place (same id; status kept until success).',
+      }),
+      authConfigId: t.globalID({ for: AuthConfigRef, description: 'Auth config to use (default: pin, default, managed).' }),
+    }),
+  },
+  {
+    description: 'Creates a Connect Link for the session user to connect a toolkit, and its connected account.',
+    authScopes: { project: true, session: true },
+    resolve: async (_root, { input }, ctx) => {
+      const principal = ctx.principal;
+      const result = await authorize(
+        ctx.deps,
+        { projectId: principal.projectId, ...(principal.kind === 'session' ? { sessionId: principal.sessionId } : {}) },
+        {
+          sessionId: input.sessionId.id,
+          toolkit: input.toolkit,
+          callbackUrl: input.callbackUrl,
+          alias: input.alias,
+          connectedAccountId: input.connectedAccountId?.id,
+          authConfigId: input.authConfigId?.id,
+        },
+      );
+      return { connectLink: { ...result.link, url: result.url }, connectedAccount: result.account };
+    },
+  },
+  {
+    description: 'Result of authorize.',
+    outputFields: (t) => ({
+      connectLink: t.field({ type: ConnectLinkRef, description: 'The link to show the user.', resolve: (p) => p.connectLink }),
+      connectedAccount: t.field({
+        type: ConnectedAccountRef,
+        description: 'The account being connected (INITIATED, or the re-authorized one).',
+        resolve: (p) => p.connectedAccount,
+      }),
+    }),
+  },
+);
+
+const ConnectionStatusEventRef = builder.objectRef<StatusEvent>('ConnectionStatusEvent').implement({
+  description: 'A state of a connection, pushed by connectionStatus.',
+  fields: (t) => ({
+    status: t.field({ type: ConnectionStatusEnum, description: 'The status.', resolve: (e) => e.status }),
+    statusReason: t.string({ nullable: true, description: 'Machine-readable reason.', resolve: (e) => e.statusReason }),
+    occurredAt: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => e.occurredAt }),
+    connectedAccount: t.prismaField({
+      type: 'ConnectedAccount',
+      nullable: true,
+      description: 'The account, as it is now; null once deleted.',
+      resolve: (query, e, _args, ctx) =>
+        ctx.prisma.connectedAccount.findFirst({ ...query, where: { id: e.connectedAccountId, ...visibleAccountsWhere(ctx) } }),
+    }),
+    connectLink: t.prismaField({
+      type: 'ConnectLink',
+      nullable: true,
+      description: 'The link whose flow caused this state, if any.',
+      resolve: (query, e, _args, ctx) =>
+        e.connectLinkId
+          ? ctx.prisma.connectLink.findFirst({ ...query, where: { id: e.connectLinkId, ...visibleLinksWhere(ctx) } })
+          : null,
+    }),
+  }),
+});
+
+builder.subscriptionField('connectionStatus', (t) =>
+  t.field({
+    type: ConnectionStatusEventRef,
+    description:
+      "The current state first, then every change. By connectLinkId: completes once that link's flow ended (ACTIVE, FAILED, EXPIRED). By connectedAccountId: follows the account until it is deleted.",
+    authScopes: { project: true, session: true },
+    args: {
+      connectLinkId: t.arg.globalID({ for: ConnectLinkRef, description: 'Follow this link.' }),
+      connectedAccountId: t.arg.globalID({ for: ConnectedAccountRef, description: 'Follow this account.' }),
+    },
+    subscribe: async (_root, args, ctx) => {
+      if (!args.connectLinkId === !args.connectedAccountId) {
+        throw new DomainError('BAD_USER_INPUT', 'Pass exactly one of connectLinkId and connectedAccountId.');
+      }
+      if (args.connectLinkId) {
+        const link = await ctx.prisma.connectLink.findFirst({
+          where: { id: args.connectLinkId.id, ...visibleLinksWhere(ctx) },
+          select: { id: true },
+        });
+        if (!link) throw notFound('Connect link');
+        return watchConnectLink(ctx.deps, link.id);
+      }
+      const account = await ctx.prisma.connectedAccount.findFirst({
+        where: { id: args.connectedAccountId!.id, ...visibleAccountsWhere(ctx) },
+        select: { id: true },
+      });
+      if (!account) throw notFound('Connected account');
+      return watchConnectedAccount(ctx.deps, account.id);
+    },
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,53 @@
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { AuthSchemeEnum } from './toolkit.js';
+
+export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
+  description: 'Where a connected account (or a Connect Link flow) stands.',
+  values: {
+    INITIATED: { description: 'A Connect Link was created; the user has not finished yet.' },
+    ACTIVE: { description: 'Connected: credentials are stored and usable.' },
+    FAILED: { description: 'The user or the provider refused, or the flow broke.' },
+    EXPIRED: { description: 'The link was not used in time, or the provider revoked the grant.' },
+    INACTIVE: { description: 'Disabled by the developer; credentials are kept but not handed out.' },
+    REVOKED: { description: 'Revoked; the credentials are gone.' },
+  },
+});
+
+/** What a caller may see of connected accounts: its project's, or its session user's. */
+export function visibleAccountsWhere(ctx: Context): { projectId: string; userId?: string } {
+  const { principal } = ctx;
+  return principal.kind === 'session'
+    ? { projectId: principal.projectId, userId: principal.userId }
+    : { projectId: principal.projectId };
+}
+
+export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
+  description: "An end user's linked account at a toolkit. Credentials are never exposed here.",
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id, ...visibleAccountsWhere(ctx) }),
+  fields: (t) => ({
+    userId: t.exposeString('userId', { description: "The developer's identifier of the end user." }),
+    alias: t.exposeString('alias', { nullable: true, description: 'Name telling several accounts of one user apart.' }),
+    status: t.expose('status', { type: ConnectionStatusEnum, description: 'Current status.' }),
+    statusReason: t.exposeString('statusReason', {
+      nullable: true,
+      description: 'Machine-readable reason of the status, e.g. `access_denied`, `INITIATION_TIMEOUT`.',
+    }),
+    toolkit: t.relation('toolkit', { description: 'The toolkit this account is at.' }),
+    authScheme: t.field({
+      type: AuthSchemeEnum,
+      description: 'How the account authenticates.',
+      select: { authConfig: { select: { authScheme: true } } },
+      resolve: (account) => account.authConfig.authScheme,
+    }),
+    scopes: t.exposeStringList('scopes', { description: 'Scopes granted by the provider.' }),
+    tokenExpiresAt: t.expose('tokenExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the current access token expires, if it does.',
+    }),
+    statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
+  }),
+});

@@ -1,0 +1,10 @@
+import { builder } from './builder.js';
+import './auth-config.js';
+import './connect-link.js';
+import './connected-account.js';
+import './project.js';
+import './session.js';
+import './toolkit.js';
+
+/** The executable schema: every type file registers itself on the builder, this assembles them. */
+export const schema = builder.toSchema();

@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { PrismaClient } from '../db/index.js';
+import { authenticateApiKey } from '../domain/api-keys.js';
+import type { DomainDeps } from '../domain/deps.js';
+import { authenticateSessionToken, isSessionClientToken } from '../domain/sessions.js';
+import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../logger.js';
+import type { Context, Principal } from './context.js';
+import { schema } from './schema.js';
+
+export interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+/** What yoga hands the context factory: a Fetch request over HTTP, connection params over WS. */
+interface InitialContext {
+  request?: Request;
+  connectionParams?: Record<string, unknown>;
+  principal?: Principal;
+}
+
+export type Yoga = YogaServerInstance<ServerContext, Context>;
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+/** Reads `Bearer <key>` from a header value or `connectionParams.authorization`. */
+export function bearerToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}
+
+/**
+ * Resolves the caller, or throws UNAUTHENTICATED. Every operation needs a credential, including
+ * introspection: the schema is for the developers of a project, not for anyone on the network.
+ */
+export async function authenticate(prisma: PrismaClient, authorization: unknown): Promise<Principal> {
+  const token = bearerToken(authorization);
+  if (!token) throw unauthenticated('An API key is required: send `Authorization: Bearer <key>`.');
+  if (isSessionClientToken(token)) {
+    const session = await authenticateSessionToken(prisma, token);
+    if (!session) throw unauthenticated('The session client token is invalid or its session expired.');
+    return { kind: 'session', ...session };
+  }
+  const principal = await authenticateApiKey(prisma, token);
+  if (!principal) throw unauthenticated('The API key is invalid or revoked.');
+  return { kind: 'apiKey', ...principal };
+}
+
+/** Turns domain failures into GraphQL errors with a code; hides everything unexpected. */
+function maskError(error: unknown, message: string, logger: Logger): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof DomainError) {
+    return new GraphQLError(original.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: {
+        code: original.code,
+        ...(original.issues.length > 0 ? { issues: original.issues } : {}),
+      },
+    });
+  }
+  if (original instanceof GraphQLError) return original;
+  logger.error({ err: original }, 'unexpected error while executing an operation');
+  return new GraphQLError(message, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+export function createGraphQLServer(deps: DomainDeps): Yoga {
+  const { prisma, logger } = deps;
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: { subscriptionsProtocol: 'WS', title: 'Connect server' },
+    landingPage: false,
+    // Unexpected execution errors are logged once, with their stack, by maskError.
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: { maskError: (error, message) => maskError(error, message, logger) },
+    context: async (initial: InitialContext) => ({
+      prisma,
+      deps,
+      // Over WebSocket the connection was authenticated once, in onConnect.
+      principal:
+        initial.principal ??
+        (await authenticate(prisma, initial.request?.headers.get('authorization'))),
+    }),
+  });
+}

@@ -1,0 +1,117 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { TEST_ADMIN_KEY, startTestApp, type TestApp } from './support/app.js';
+import { createPGliteDatabase } from './support/databases.js';
+
+function wsClient(app: TestApp, authorization?: string): Client {
+  return createClient({
+    url: `ws://127.0.0.1:${app.port}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams: authorization ? { authorization } : {},
+  });
+}
+
+function query(client: Client, source: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    let result: unknown;
+    client.subscribe(
+      { query: source },
+      { next: (value) => (result = value), error: reject, complete: () => resolve(result) },
+    );
+  });
+}
+
+describe('the HTTP and WebSocket server', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp(await createPGliteDatabase());
+  });
+  afterAll(() => app?.stop());
+
+  it('answers health and readiness checks', async () => {
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('refuses operations without a valid API key, introspection included', async () => {
+    for (const key of [null, 'csk_wrong']) {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+      });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as any;
+      expect(body.data).toBeUndefined();
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('serves introspection to a developer with a key', async () => {
+    const result = await app.gql('{ __schema { queryType { name } } }');
+    expect(result).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  it('answers queries over graphql-ws with the key in connectionParams', async () => {
+    const client = wsClient(app, `Bearer ${TEST_ADMIN_KEY}`);
+    try {
+      const result = await query(client, '{ toolkit(slug: "github") { name } }');
+      expect(result).toEqual({ data: { toolkit: { name: 'GitHub' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('closes a graphql-ws connection without a valid key with 4403', async () => {
+    for (const authorization of [undefined, 'Bearer csk_wrong']) {
+      const client = wsClient(app, authorization);
+      const closed = new Promise<number>((resolve) => client.on('closed', (event: any) => resolve(event.code)));
+      await expect(query(client, '{ toolkit(slug: "github") { name } }')).rejects.toBeDefined();
+      expect(await closed).toBe(4403);
+      await client.dispose();
+    }
+  });
+
+  it('serves operations over SSE', async () => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${TEST_ADMIN_KEY}`,
+      },
+      body: JSON.stringify({ query: '{ toolkit(slug: "slack") { name } }' }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text).toContain('"name":"Slack"');
+    expect(text).toContain('event: complete');
+  });
+
+  it('serves GraphiQL to browsers', async () => {
+    const response = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('GraphiQL');
+  });
+});
+
+describe('stopping', () => {
+  it('closes HTTP, open WebSockets and the database', async () => {
+    const app = await startTestApp(await createPGliteDatabase());
+    const client = wsClient(app, `Bearer ${TEST_ADMIN_KEY}`);
+    await query(client, '{ __typename }');
+    const closed = new Promise<number>((resolve) => client.on('closed', (event: any) => resolve(event.code)));
+    await app.stop();
+    expect(await closed).toBe(1001);
+    await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+    await client.dispose();
+  });
+});

@@ -1,0 +1,53 @@
+import { buildApp, type StartedApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { TestDatabase } from './databases.js';
+
+export const TEST_ADMIN_KEY = 'csk_test_admin_key_0123456789abcdefghijklmnop';
+/** A fixed key ring, so several test instances on one database decrypt each other's rows. */
+export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export interface GraphQLResponse<Data = Record<string, any>> {
+  data?: Data | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestApp extends StartedApp {
+  url: string;
+  /** POSTs an operation to /graphql with the admin key (or the given key; null for none). */
+  gql<Data = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string | null,
+  ): Promise<GraphQLResponse<Data>>;
+  stop(): Promise<void>;
+}
+
+/** Starts the real app on an ephemeral loopback port against the given database. */
+export async function startTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const app = buildApp(config, { database: db.target });
+  const started = await app.start(0);
+  const url = `http://127.0.0.1:${started.port}`;
+  return {
+    ...started,
+    url,
+    stop: () => app.stop(),
+    async gql(query, variables, key = TEST_ADMIN_KEY) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<any>;
+    },
+  };
+}
