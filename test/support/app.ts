@@ -1,4 +1,4 @@
-import { buildApp, type StartedApp } from '../../src/app.js';
+import { buildApp, type AppOptions, type StartedApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { TestDatabase } from './databases.js';
 
@@ -23,7 +23,11 @@ export interface TestApp extends StartedApp {
 }
 
 /** Starts the real app on an ephemeral loopback port against the given database. */
-export async function startTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  options: Omit<AppOptions, 'database'> = {},
+): Promise<TestApp> {
   const config = loadConfig({
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
@@ -31,7 +35,7 @@ export async function startTestApp(db: TestDatabase, env: Record<string, string>
     HOST: '127.0.0.1',
     ...env,
   });
-  const app = buildApp(config, { database: db.target });
+  const app = buildApp(config, { ...options, database: db.target });
   const started = await app.start(0);
   const url = `http://127.0.0.1:${started.port}`;
   return {

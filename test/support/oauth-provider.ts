@@ -9,16 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Provider as ProviderInstance, ProviderContext } from 'oidc-provider';
 
-export interface OAuthProviderClient {
-  clientId: string;
-  clientSecret: string;
-  redirectUris: string[];
-  /** How the client authenticates at the token/revocation endpoints; default 'client_secret_post' (grant's default). */
-  tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
-}
-
 export interface OAuthProviderOptions {
-  clients: OAuthProviderClient[];
+  /**
+   * Confidential clients (authorization_code + refresh_token). They are registered with
+   * client_secret_post (grant's default), but oidc-provider 9 accepts client_secret_basic from a
+   * client registered with either secret method, so both work at the token/revocation endpoints.
+   */
+  clients: { clientId: string; clientSecret: string; redirectUris: string[] }[];
   /** Issue a new refresh token on every refresh and reject reuse of a used one (revoking the whole grant). Default false. */
   rotateRefreshToken?: boolean;
   /** Access token lifetime (expires_in). Default 3600. */
@@ -134,7 +131,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
       redirect_uris: client.redirectUris,
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_post',
+      token_endpoint_auth_method: 'client_secret_post',
     })),
     scopes: ['openid', 'offline_access', ...(options.scopes ?? [])],
     // Standard claims are released with plain `openid` too, so a profile call needs no extra scopes.
