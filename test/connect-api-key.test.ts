@@ -116,6 +116,34 @@ describe('connecting an API-key toolkit', () => {
     expect(await page.text()).toContain('Link expired');
   });
 
+  it('streams the same events over Server-Sent Events', async () => {
+    const { session, clientToken } = await startSession(app, 'u_sse', ['openai']);
+    const { connectLink } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${clientToken}` },
+      body: JSON.stringify({ query: CONNECTION_STATUS, variables: { connectLinkId: connectLink.id } }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let stream = '';
+    const readUntil = async (text: string) => {
+      while (!stream.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${text}: ${stream}`);
+        stream += value;
+      }
+    };
+    await readUntil('"status":"INITIATED"');
+
+    const browser = new Browser();
+    const form = Browser.parseForm(await (await browser.request(connectLink.url)).text(), connectLink.url);
+    await browser.request(form.action, { method: 'POST', form: { ...form.fields, apiKey: OPENAI_KEY } });
+    await readUntil('"status":"ACTIVE"');
+    await readUntil('event: complete');
+    expect(stream).not.toContain(OPENAI_KEY);
+  });
+
   it('answers unknown links with 404 and no details', async () => {
     const page = await new Browser().request(`${app.url}/link/cl_${'x'.repeat(43)}`);
     expect(page.status).toBe(404);

@@ -14,7 +14,8 @@ describe('two instances on one PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    [a, b] = await Promise.all([1, 2].map(() => startTestApp(database, { REDIS_URL }, { sweepIntervalMs: 200 })));
+    const apps = await Promise.all([1, 2].map(() => startTestApp(database, { REDIS_URL }, { sweepIntervalMs: 200 })));
+    [a, b] = [apps[0]!, apps[1]!];
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -1,0 +1,92 @@
+// `npm run bench`: start-up time (PGlite, PostgreSQL) and callback-to-event latency (one
+// instance; two instances through Redis). Talks only to loopback; bounded iterations.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from '../test/support/app.js';
+import { Browser } from '../test/support/browser.js';
+import { authorizeLink, startSession } from '../test/support/connect.js';
+import { createPostgresDatabase, type TestDatabase } from '../test/support/databases.js';
+import { clickConnect, setUpOAuthToolkit } from '../test/support/oauth-flow.js';
+import { CONNECTION_STATUS, subscribe, wsClient } from '../test/support/ws.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function summary(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms (n=${samples.length})`;
+}
+
+async function timeStart(db: TestDatabase, env: Record<string, string> = {}): Promise<[number, TestApp]> {
+  const began = performance.now();
+  const app = await startTestApp(db, env);
+  return [performance.now() - began, app];
+}
+
+async function startup() {
+  const dir = await mkdtemp(join(tmpdir(), 'connect-bench-'));
+  const pglite = { target: { kind: 'pglite' as const, dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+  const [pgliteFirst, first] = await timeStart(pglite);
+  await first.stop();
+  const [pgliteAgain, again] = await timeStart(pglite);
+  await again.stop();
+  await pglite.drop();
+
+  const postgres = await createPostgresDatabase();
+  const [pgFirst, one] = await timeStart(postgres);
+  await one.stop();
+  const [pgAgain, two] = await timeStart(postgres);
+  await two.stop();
+  await postgres.drop();
+  console.log(`start-up, PGlite:     first ${pgliteFirst.toFixed(0)} ms (migrations + catalog), then ${pgliteAgain.toFixed(0)} ms`);
+  console.log(`start-up, PostgreSQL: first ${pgFirst.toFixed(0)} ms (migrations + catalog), then ${pgAgain.toFixed(0)} ms`);
+}
+
+/** Time from the provider's redirect reaching our callback to the ACTIVE event at the subscriber. */
+async function oauthLatency(creator: TestApp, callbackOn: TestApp, subscriberOn: TestApp, slug: string) {
+  const { provider, redirectUri } = await setUpOAuthToolkit(creator, {}, slug);
+  const samples: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { session, clientToken } = await startSession(creator, `bench_${slug}_${round}`, [slug]);
+      const { connectLink } = await authorizeLink(creator, clientToken, { sessionId: session.id, toolkit: slug });
+      const status = subscribe(wsClient(subscriberOn.port, clientToken), CONNECTION_STATUS, { connectLinkId: connectLink.id });
+      await status.next();
+      const browser = new Browser();
+      const start = await clickConnect(browser, connectLink.url);
+      const { url } = await browser.navigate(start, { stopAt: [redirectUri] });
+      const callback = url.replace(creator.publicUrl, `http://localhost:${callbackOn.port}`);
+      const began = performance.now();
+      void browser.request(callback);
+      const event = await status.next();
+      samples.push(performance.now() - began);
+      if (event.data.connectionStatus.status !== 'ACTIVE') throw new Error(JSON.stringify(event));
+      await status.close();
+    }
+  } finally {
+    await provider.close();
+  }
+  return samples;
+}
+
+async function latency() {
+  const single = await createPostgresDatabase();
+  const app = await startTestApp(single);
+  console.log(`callback → ACTIVE event, one instance (in-process bus): ${summary(await oauthLatency(app, app, app, 'bench-one'))}`);
+  await app.stop();
+  await single.drop();
+
+  const shared = await createPostgresDatabase();
+  // Instances behind one load balancer share PUBLIC_URL, hence the redirect URI.
+  const a = await startTestApp(shared, { REDIS_URL });
+  const b = await startTestApp(shared, { REDIS_URL, PUBLIC_URL: a.publicUrl });
+  console.log(`callback on B → ACTIVE event on A, through Redis:       ${summary(await oauthLatency(a, b, a, 'bench-two'))}`);
+  await Promise.all([a.stop(), b.stop()]);
+  await shared.drop();
+}
+
+await startup();
+await latency();
+console.log('(the callback time includes the token exchange with the local oidc-provider)');
