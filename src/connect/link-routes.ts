@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOAuthScheme, oauthFlowKey } from '../domain/auth-configs.js';
 import {
+  bindLinkToBrowser,
   completeLink,
   findLinkByToken,
   linkUnusableReason,
@@ -8,7 +9,7 @@ import {
 } from '../domain/connect-links.js';
 import { formFieldsOf, validateCredentialForm } from '../domain/credential-forms.js';
 import { DomainError } from '../domain/errors.js';
-import { hashSecret, newSecret } from '../domain/secrets.js';
+import { newSecret } from '../domain/secrets.js';
 import {
   brandingOf,
   CSRF_COOKIE,
@@ -99,12 +100,8 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
  * to the dance at `/connect/<key>`. The callback is only accepted with that cookie.
  */
 async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWithContext) {
-  const flowSecret = newSecret('');
-  const bound = await deps.prisma.connectLink.updateMany({
-    where: { id: link.id, status: 'PENDING' },
-    data: { browserBindingHash: hashSecret(flowSecret) },
-  });
-  if (bound.count !== 1) return sendLinkProblem(res, 'used', link);
+  const flowSecret = await bindLinkToBrowser(deps, link.id);
+  if (!flowSecret) return sendLinkProblem(res, 'used', link);
   const maxAge = Math.max(1, Math.ceil((link.expiresAt.getTime() - Date.now()) / 1000));
   const cookie = setCookie(FLOW_COOKIE, flowSecret, {
     path: '/connect',

@@ -1,24 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oauthFlowKey, redirectUriFor } from '../domain/auth-configs.js';
-import { completeLink, failLink, linkUnusableReason } from '../domain/connect-links.js';
+import { completeLink, failLink, findLinkByBrowserBinding, linkUnusableReason } from '../domain/connect-links.js';
 import { DomainError } from '../domain/errors.js';
-import { hashSecret } from '../domain/secrets.js';
 import { FLOW_COOKIE, finishFlow, oauthSettingsOf, requestedScopes, sendLinkProblem, type ConnectDeps } from './flow.js';
 import type { createOAuthDance } from './grant.js';
 import { readCookie, setCookie } from './http.js';
 
 type OAuthDance = ReturnType<typeof createOAuthDance>;
-
-function findFlowLink(deps: ConnectDeps, flowSecret: string) {
-  return deps.prisma.connectLink.findUnique({
-    where: { browserBindingHash: hashSecret(flowSecret) },
-    include: {
-      session: { include: { project: true } },
-      connectedAccount: { include: { toolkit: true } },
-      authConfig: true,
-    },
-  });
-}
 
 /**
  * `/connect/<key>` starts the dance at the provider, `/connect/<key>/callback` finishes it.
@@ -33,7 +21,7 @@ export async function handleOAuth(
   isCallback: boolean,
 ) {
   const flowSecret = readCookie(req, FLOW_COOKIE);
-  const link = flowSecret ? await findFlowLink(deps, flowSecret) : null;
+  const link = flowSecret ? await findLinkByBrowserBinding(deps, flowSecret) : null;
   if (!link) return sendLinkProblem(res, 'wrong-browser');
   const toolkit = link.connectedAccount.toolkit;
   if (oauthFlowKey(toolkit) !== key) return sendLinkProblem(res, 'bad-request', link);

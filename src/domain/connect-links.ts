@@ -136,19 +136,41 @@ export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: 
   return { link, account, token, url: connectLinkUrl(deps.publicUrl, token) };
 }
 
+/** What the hosted pages and the OAuth dance need to know about a link. */
+const LINK_CONTEXT = {
+  session: { include: { project: true } },
+  connectedAccount: { include: { toolkit: true } },
+  authConfig: true,
+} as const;
+
 /** The link behind a token, with everything the hosted page shows; null when unknown. */
 export function findLinkByToken(deps: DomainDeps, token: string) {
+  return deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT });
+}
+
+/** The link whose OAuth flow this browser started (its flow cookie); null for any other browser. */
+export function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
   return deps.prisma.connectLink.findUnique({
-    where: { tokenHash: hashSecret(token) },
-    include: {
-      session: { include: { project: true } },
-      connectedAccount: { include: { toolkit: true } },
-      authConfig: true,
-    },
+    where: { browserBindingHash: hashSecret(flowSecret) },
+    include: LINK_CONTEXT,
   });
 }
 
 export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;
+
+/**
+ * Binds a pending link's OAuth flow to one browser: returns the secret for that browser's
+ * cookie (the link keeps its hash), or null when the link is no longer pending. Clicking
+ * Connect again rebinds to the newest browser.
+ */
+export async function bindLinkToBrowser(deps: DomainDeps, linkId: string): Promise<string | null> {
+  const flowSecret = newSecret('');
+  const bound = await deps.prisma.connectLink.updateMany({
+    where: { id: linkId, status: 'PENDING' },
+    data: { browserBindingHash: hashSecret(flowSecret) },
+  });
+  return bound.count === 1 ? flowSecret : null;
+}
 
 /** Why a link cannot be used (for the hosted page), or null when it can. */
 export function linkUnusableReason(link: ConnectLink, now = new Date()): 'used' | 'expired' | 'failed' | null {
