@@ -17,7 +17,7 @@ function fromEvent(event: ConnectionEvent): StatusEvent {
   return {
     status: event.status,
     statusReason: event.statusReason,
-    connectedAccountId: event.connectedAccountId!,
+    connectedAccountId: event.connectedAccountId,
     connectLinkId: event.connectLinkId,
     occurredAt: event.occurredAt,
   };

@@ -5,11 +5,22 @@ import type { DomainDeps } from './deps.js';
 
 /** Kinds of ConnectionEvent rows; webhooks and subscriptions see these names. */
 export type ConnectionEventType =
+  /** authorize created the account (INITIATED). */
   | 'connection.initiated'
+  /** authorize started re-authorizing an existing account; its status is unchanged. */
   | 'connection.reauthorization_started'
+  /** A flow completed: the account is ACTIVE. */
   | 'connection.active'
+  /** A flow was refused or broke (FAILED, or unchanged status on re-authorization). */
   | 'connection.failed'
-  | 'connection.expired';
+  /** A link was not used in time (INITIATION_TIMEOUT). */
+  | 'connection.expired'
+  /** The provider refused a refresh for good (EXPIRED with the OAuth error as reason). */
+  | 'connection.refresh_failed'
+  | 'connection.enabled'
+  | 'connection.disabled'
+  | 'connection.revoked'
+  | 'connection.deleted';
 
 export interface NewConnectionEvent {
   projectId: string;
@@ -55,7 +66,7 @@ export async function publishEvents(deps: DomainDeps, events: readonly RecordedE
 export async function relayUnpublished(deps: DomainDeps, olderThanMs = 5_000): Promise<number> {
   const events = await deps.prisma.$transaction(async (tx) => {
     const cutoff = new Date(Date.now() - olderThanMs);
-    const rows = await tx.$queryRaw<{ id: string; connectedAccountId: string | null; connectLinkId: string | null }[]>`
+    const rows = await tx.$queryRaw<RecordedEvent[]>`
       SELECT id, "connectedAccountId", "connectLinkId" FROM "ConnectionEvent"
       WHERE "publishedAt" IS NULL AND "occurredAt" < ${cutoff}
       ORDER BY "occurredAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
@@ -64,7 +75,7 @@ export async function relayUnpublished(deps: DomainDeps, olderThanMs = 5_000): P
       where: { id: { in: rows.map((r) => r.id) } },
       data: { publishedAt: new Date() },
     });
-    return rows.filter((r): r is RecordedEvent => r.connectedAccountId !== null);
+    return rows;
   });
   for (const event of events) {
     publishConnectionChanged(deps.bus, {
