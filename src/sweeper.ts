@@ -1,11 +1,12 @@
 import { expireLinks } from './domain/connect-links.js';
 import type { DomainDeps } from './domain/deps.js';
 import { relayUnpublished } from './domain/outbox.js';
+import { refreshDueAccounts } from './domain/refresh.js';
 
 /**
  * Periodic housekeeping, safe to run on every instance at once (each step claims its rows with
  * SKIP LOCKED or deletes idempotently): expire unused links, re-publish events whose publisher
- * died, drop finished OAuth dance sessions. Returns a stop function that waits for a running tick.
+ * died, refresh tokens ahead of expiry, drop finished OAuth dance sessions. Returns a stop function that waits for a running tick.
  */
 export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promise<void> {
   let running: Promise<void> | undefined;
@@ -14,6 +15,7 @@ export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promis
       const expired = await expireLinks(deps);
       if (expired > 0) deps.logger.info({ expired }, 'expired unused connect links');
       await relayUnpublished(deps);
+      await refreshDueAccounts(deps);
       await deps.prisma.oAuthSession.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     } catch (error) {
       deps.logger.error({ err: error }, 'sweep failed');

@@ -4,6 +4,7 @@ import { resolveAuthConfig } from './auth-configs.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, notFound } from './errors.js';
 import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
+import { scheduleRefresh } from './refresh.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { findVisibleToolkit } from './toolkits.js';
 import { parseInput } from './validation.js';
@@ -212,6 +213,7 @@ export async function completeLink(
         credentialsKeyId: deps.keyRing.activeKeyId,
         scopes: result.scopes,
         tokenExpiresAt: result.tokenExpiresAt,
+        nextRefreshAt: scheduleRefresh(result.tokenExpiresAt, Boolean(result.credentials.refreshToken)),
         refreshAttempts: 0,
         lastRefreshError: null,
         version: { increment: 1 },

@@ -4,7 +4,9 @@ export type DomainErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  /** The provider could not be reached or answered with an error worth retrying. */
+  | 'PROVIDER_UNAVAILABLE';
 
 /** One problem with one input field, as reported to the caller. */
 export interface InputIssue {

@@ -1,6 +1,8 @@
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { AuthSchemeEnum } from './toolkit.js';
+import { findVisibleToolkit } from '../domain/toolkits.js';
+import { notFound } from '../domain/errors.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
   description: 'Where a connected account (or a Connect Link flow) stands.',
@@ -48,6 +50,48 @@ export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
       description: 'When the current access token expires, if it does.',
     }),
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
+    nextRefreshAt: t.expose('nextRefreshAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the server will refresh the tokens ahead of expiry; null when nothing to refresh.',
+    }),
+    lastRefreshedAt: t.expose('lastRefreshedAt', { type: 'DateTime', nullable: true, description: 'Last successful refresh.' }),
+    refreshAttempts: t.exposeInt('refreshAttempts', {
+      description: 'Failed refresh attempts since the last success (network errors, 5xx); retried with backoff.',
+    }),
+    lastRefreshError: t.exposeString('lastRefreshError', { nullable: true, description: 'Why the last refresh failed.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
   }),
 });
+
+builder.queryField('connectedAccounts', (t) =>
+  t.prismaConnection(
+    {
+      type: 'ConnectedAccount',
+      cursor: 'id',
+      authScopes: { project: true, session: true },
+      description: "Connected accounts, newest first; a session client token sees only its user's.",
+      args: {
+        userId: t.arg.string({ required: false, description: 'Only this end user.' }),
+        toolkit: t.arg.string({ required: false, description: 'Only this toolkit slug.' }),
+        status: t.arg({ type: ConnectionStatusEnum, required: false, description: 'Only this status.' }),
+      },
+      resolve: async (query, _parent, args, ctx) => {
+        const toolkit = args.toolkit ? await findVisibleToolkit(ctx.prisma, ctx.principal.projectId, args.toolkit) : null;
+        if (args.toolkit && !toolkit) throw notFound(`Toolkit "${args.toolkit}"`);
+        return ctx.prisma.connectedAccount.findMany({
+          ...query,
+          where: {
+            ...(args.userId ? { userId: args.userId } : {}),
+            ...(toolkit ? { toolkitId: toolkit.id } : {}),
+            ...(args.status ? { status: args.status } : {}),
+            ...visibleAccountsWhere(ctx),
+          },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        });
+      },
+    },
+    { name: 'ConnectedAccountConnection', description: 'A page of connected accounts.' },
+    { name: 'ConnectedAccountEdge', description: 'A connected account in a page.' },
+  ),
+);

@@ -2,6 +2,7 @@ import { builder } from './builder.js';
 import './auth-config.js';
 import './connect-link.js';
 import './connected-account.js';
+import './connected-account-mutations.js';
 import './project.js';
 import './session.js';
 import './toolkit.js';

@@ -1,0 +1,107 @@
+import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
+import type { ClientCredentials } from './auth-configs.js';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** What the token endpoint of a toolkit needs to know. */
+export interface TokenEndpoint {
+  tokenUrl: string;
+  revokeUrl?: string | null;
+  client: ClientCredentials;
+}
+
+// Tolerant of what real providers send: `refresh_token: null`, no `expires_in`, numbers as
+// strings, a missing `token_type`.
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().min(1).nullish(),
+  expires_in: z.coerce.number().positive().nullish(),
+  refresh_token: z.string().min(1).nullish(),
+  scope: z.string().nullish(),
+});
+
+export type RefreshOutcome =
+  | {
+      kind: 'refreshed';
+      accessToken: string;
+      tokenType: string;
+      expiresIn: number | null;
+      /** Null when the provider sent none: the caller keeps the old one. */
+      refreshToken: string | null;
+      scope: string | null;
+    }
+  /** The grant is gone (invalid_grant, unauthorized_client): only the user can fix it. */
+  | { kind: 'rejected'; error: string; description: string | null }
+  /** Network error, timeout, 429, 5xx or an unreadable answer: worth retrying later. */
+  | { kind: 'unavailable'; error: string };
+
+const PERMANENT_ERRORS = new Set(['invalid_grant', 'unauthorized_client']);
+
+function endpointOptions(url: string) {
+  // http is only ever allowed for loopback hosts (see createToolkit), i.e. development servers.
+  return {
+    signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    ...(url.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {}),
+  };
+}
+
+function serverOf(endpoint: TokenEndpoint): oauth.AuthorizationServer {
+  const url = new URL(endpoint.tokenUrl);
+  return {
+    issuer: url.origin,
+    token_endpoint: endpoint.tokenUrl,
+    ...(endpoint.revokeUrl ? { revocation_endpoint: endpoint.revokeUrl } : {}),
+  };
+}
+
+/** One refresh_token grant request, its answer classified. Never throws for provider trouble. */
+export async function requestRefresh(endpoint: TokenEndpoint, refreshToken: string): Promise<RefreshOutcome> {
+  let response: Response;
+  try {
+    response = await oauth.refreshTokenGrantRequest(
+      serverOf(endpoint),
+      { client_id: endpoint.client.clientId },
+      oauth.ClientSecretPost(endpoint.client.clientSecret),
+      refreshToken,
+      endpointOptions(endpoint.tokenUrl),
+    );
+  } catch (error) {
+    return { kind: 'unavailable', error: `network: ${(error as Error).name}` };
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    const parsed = tokenResponseSchema.safeParse(body);
+    if (!parsed.success) return { kind: 'unavailable', error: 'invalid_token_response' };
+    return {
+      kind: 'refreshed',
+      accessToken: parsed.data.access_token,
+      tokenType: parsed.data.token_type ?? 'Bearer',
+      expiresIn: parsed.data.expires_in ?? null,
+      refreshToken: parsed.data.refresh_token ?? null,
+      scope: parsed.data.scope ?? null,
+    };
+  }
+  const error = z.object({ error: z.string(), error_description: z.string().nullish() }).safeParse(body);
+  if (error.success && PERMANENT_ERRORS.has(error.data.error)) {
+    return { kind: 'rejected', error: error.data.error, description: error.data.error_description ?? null };
+  }
+  return { kind: 'unavailable', error: error.success ? error.data.error : `http_${response.status}` };
+}
+
+/** RFC 7009 revocation; true when the provider confirmed (200). */
+export async function requestRevocation(endpoint: TokenEndpoint, token: string): Promise<boolean> {
+  if (!endpoint.revokeUrl) return false;
+  try {
+    const response = await oauth.revocationRequest(
+      serverOf(endpoint),
+      { client_id: endpoint.client.clientId },
+      oauth.ClientSecretPost(endpoint.client.clientSecret),
+      token,
+      endpointOptions(endpoint.revokeUrl),
+    );
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
