@@ -23,6 +23,8 @@ const AuthConfigKindEnum = builder.enumType('AuthConfigKind', {
 export const AuthConfigRef = builder.prismaNode('AuthConfig', {
   description: 'How a toolkit is authenticated for this project: which OAuth app and scopes. Secrets are never returned.',
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   authScopes: { project: true },
   findUnique: (id, ctx) => ({ id, projectId: projectIdOf(ctx) }),
   fields: (t) => ({

@@ -32,6 +32,8 @@ type ConnectLinkShape = ConnectLink & { url?: string };
 export const ConnectLinkRef = builder.prismaNode('ConnectLink', {
   description: 'A single-use, short-lived link to the hosted connect page.',
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   findUnique: (id, ctx) => ({ id, ...visibleLinksWhere(ctx) }),
   fields: (t) => ({
     url: t.string({

@@ -27,6 +27,8 @@ export function visibleAccountsWhere(ctx: Context): { projectId: string; userId?
 export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
   description: "An end user's linked account at a toolkit. Credentials are never exposed here.",
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   findUnique: (id, ctx) => ({ id, ...visibleAccountsWhere(ctx) }),
   fields: (t) => ({
     userId: t.exposeString('userId', { description: "The developer's identifier of the end user." }),

@@ -10,6 +10,8 @@ import { ToolkitRef } from './toolkit.js';
 export const SessionRef = builder.prismaNode('Session', {
   description: "One end user's agent conversation, scoped to some toolkits.",
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   findUnique: (id, ctx) => ({
     id,
     projectId: projectIdOf(ctx),

@@ -61,6 +61,8 @@ const ToolkitOAuthRef = builder.objectRef<ToolkitRow>('ToolkitOAuth').implement(
 export const ToolkitRef = builder.prismaNode('Toolkit', {
   description: 'A service an end user can connect: from the catalog, or defined by this project.',
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   // A custom toolkit of another project is invisible, so `node(id)` returns null for it.
   findUnique: (id, ctx) => ({ id, ...visibleToolkitsWhere(projectIdOf(ctx)) }),
   fields: (t) => ({
@@ -99,7 +101,7 @@ builder.queryFields((t) => ({
     {
       type: 'Toolkit',
       cursor: 'id',
-      authScopes: { project: true },
+      authScopes: { project: true, session: true },
       description: 'The toolkits this project can use, ordered by slug.',
       args: {
         search: t.arg.string({ required: false, description: 'Case-insensitive match on slug or name.' }),
@@ -131,7 +133,7 @@ builder.queryFields((t) => ({
   toolkit: t.prismaField({
     type: 'Toolkit',
     nullable: true,
-    authScopes: { project: true },
+    authScopes: { project: true, session: true },
     description: 'One toolkit by slug; a custom toolkit of this project wins over a catalog one.',
     args: { slug: t.arg.string({ required: true, description: 'The toolkit slug.' }) },
     resolve: (query, _parent, { slug }, ctx) =>
