@@ -9,6 +9,7 @@ import { authorizeLink, startSession } from '../test/support/connect.js';
 import { createPostgresDatabase, type TestDatabase } from '../test/support/databases.js';
 import { clickConnect, setUpOAuthToolkit } from '../test/support/oauth-flow.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from '../test/support/ws.js';
+import { connectOAuthAccount, ISSUE_ACCESS_TOKEN, makeDue } from '../test/support/accounts.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -87,6 +88,39 @@ async function latency() {
   await shared.drop();
 }
 
+/** 50 concurrent issueAccessToken calls on a due account, over two instances: requests and latency. */
+async function refreshUnderLoad() {
+  const shared = await createPostgresDatabase();
+  const a = await startTestApp(shared, { REDIS_URL }, { sweepIntervalMs: 60_000 });
+  const b = await startTestApp(shared, { REDIS_URL, PUBLIC_URL: a.publicUrl }, { sweepIntervalMs: 60_000 });
+  const { provider } = await setUpOAuthToolkit(a, { rotateRefreshToken: true }, 'bench-refresh');
+  const samples: number[] = [];
+  let requests = 0;
+  try {
+    for (let round = 0; round < 5; round++) {
+      const account = await connectOAuthAccount(a, `bench_refresh_${round}`, 'bench-refresh');
+      await makeDue(a, account.id);
+      const before = provider.tokenRequests().refresh_token ?? 0;
+      const results = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const began = performance.now();
+          const result = await (i % 2 ? a : b).gql(ISSUE_ACCESS_TOKEN, { id: account.globalId });
+          samples.push(performance.now() - began);
+          return result.data?.issueAccessToken.accessToken as string | undefined;
+        }),
+      );
+      if (new Set(results).size !== 1 || !results[0]) throw new Error('callers got different tokens');
+      requests += (provider.tokenRequests().refresh_token ?? 0) - before;
+    }
+  } finally {
+    await provider.close();
+    await Promise.all([a.stop(), b.stop()]);
+    await shared.drop();
+  }
+  console.log(`50 concurrent issueAccessToken on a due account (2 instances, 5 rounds): ${requests} refresh requests in all; ${summary(samples)}`);
+}
+
 await startup();
 await latency();
+await refreshUnderLoad();
 console.log('(the callback time includes the token exchange with the local oidc-provider)');
