@@ -2,6 +2,7 @@ import { expireLinks } from './domain/connect-links.js';
 import type { DomainDeps } from './domain/deps.js';
 import { relayUnpublished } from './domain/outbox.js';
 import { refreshDueAccounts } from './domain/refresh.js';
+import { triggerWebhookDelivery, webhookDeliveryIdle } from './domain/webhook-delivery.js';
 
 /**
  * Periodic housekeeping, safe to run on every instance at once (each step claims its rows with
@@ -12,6 +13,8 @@ export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promis
   let running: Promise<void> | undefined;
   const tick = async () => {
     try {
+      // Retries due now; its own worker, so a slow receiver does not hold up the other steps.
+      void triggerWebhookDelivery(deps);
       const expired = await expireLinks(deps);
       if (expired > 0) deps.logger.info({ expired }, 'expired unused connect links');
       await relayUnpublished(deps);
@@ -30,5 +33,6 @@ export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promis
   return async () => {
     clearInterval(timer);
     await running;
+    await webhookDeliveryIdle(deps);
   };
 }

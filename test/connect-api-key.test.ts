@@ -51,7 +51,7 @@ describe('connecting an API-key toolkit', () => {
     expect(Object.fromEntries(back.searchParams)).toEqual({
       tab: 'tools',
       status: 'success',
-      connected_account_id: rawId(connectedAccount.id),
+      connected_account_id: connectedAccount.id,
     });
 
     const active = (await status.next()).data.connectionStatus;

@@ -44,7 +44,7 @@ describe('connecting an OAuth 2 toolkit against a real authorization server', ()
     expect(history.some((hop) => hop.startsWith(redirectUri))).toBe(true);
     const back = new URL(url);
     expect(back.searchParams.get('status')).toBe('success');
-    expect(back.searchParams.get('connected_account_id')).toBe(rawId(connectedAccount.id));
+    expect(back.searchParams.get('connected_account_id')).toBe(connectedAccount.id);
 
     const active = (await status.next()).data.connectionStatus;
     expect(active).toMatchObject({ status: 'ACTIVE', connectedAccount: { id: connectedAccount.id, status: 'ACTIVE' } });
@@ -80,7 +80,7 @@ describe('connecting an OAuth 2 toolkit against a real authorization server', ()
     });
     const back = new URL(url);
     expect(back.searchParams.get('status')).toBe('failed');
-    expect(back.searchParams.get('connected_account_id')).toBe(rawId(connectedAccount.id));
+    expect(back.searchParams.get('connected_account_id')).toBe(connectedAccount.id);
     expect((await status.next()).data.connectionStatus).toMatchObject({
       status: 'FAILED',
       statusReason: 'access_denied',

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { clientCredentialsOf } from '../domain/auth-configs.js';
 import type { LinkWithContext } from '../domain/connect-links.js';
 import type { DomainDeps } from '../domain/deps.js';
+import { publicId } from '../domain/public-ids.js';
 import { safeEqual } from '../domain/secrets.js';
 import type { OAuthFlowSettings } from './grant.js';
 import { redirect, sendHtml } from './http.js';
@@ -73,7 +74,7 @@ export function finishFlow(
   if (link.callbackUrl) {
     const url = new URL(link.callbackUrl);
     url.searchParams.set('status', outcome.ok ? 'success' : 'failed');
-    url.searchParams.set('connected_account_id', outcome.connectedAccountId);
+    url.searchParams.set('connected_account_id', publicId('ConnectedAccount', outcome.connectedAccountId));
     redirect(res, url.toString(), cookies);
     return;
   }
@@ -97,7 +98,7 @@ export function finishFlow(
 /** A page for links that cannot be used, with the right status and no details leaked. */
 export function sendLinkProblem(
   res: ServerResponse,
-  problem: 'unknown' | 'used' | 'expired' | 'failed' | 'wrong-browser' | 'forbidden' | 'bad-request',
+  problem: 'unknown' | 'used' | 'expired' | 'failed' | 'wrong-browser' | 'forbidden' | 'bad-request' | 'rate-limited',
   link?: LinkWithContext,
 ): void {
   const pages = {
@@ -112,6 +113,7 @@ export function sendLinkProblem(
     ],
     forbidden: [403, 'Please reload the page', 'Your form session expired. Reload the page and try again.'],
     'bad-request': [400, 'Something went wrong', 'The request could not be understood. Open the connect link again.'],
+    'rate-limited': [429, 'Too many requests', 'Too many requests came from your network. Wait a minute, then reload this page.'],
   } as const;
   const [status, title, message] = pages[problem];
   sendHtml(

@@ -2,6 +2,7 @@ import type { Transaction } from '../db/locks.js';
 import { publishConnectionChanged } from '../events/bus.js';
 import type { ConnectionStatus } from '../generated/prisma/client.js';
 import type { DomainDeps } from './deps.js';
+import { enqueueWebhookDeliveries, triggerWebhookDelivery } from './webhook-delivery.js';
 
 /** Kinds of ConnectionEvent rows; webhooks and subscriptions see these names. */
 export type ConnectionEventType =
@@ -37,13 +38,17 @@ export interface RecordedEvent {
   connectLinkId: string | null;
 }
 
-/** Writes the outbox row of a state change, inside the transaction that makes the change. */
+/**
+ * Writes the outbox row of a state change, inside the transaction that makes the change, and
+ * the webhook deliveries it owes (same transaction: no committed event can miss its webhooks).
+ */
 export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
   const row = await tx.connectionEvent.create({ data: event, select: { id: true } });
+  await enqueueWebhookDeliveries(tx, { id: row.id, projectId: event.projectId, type: event.type });
   return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
 }
 
-/** Publishes committed events on the bus and marks them published. */
+/** Publishes committed events on the bus, marks them published and starts their webhooks. */
 export async function publishEvents(deps: DomainDeps, events: readonly RecordedEvent[]): Promise<void> {
   if (events.length === 0) return;
   for (const event of events) {
@@ -57,6 +62,8 @@ export async function publishEvents(deps: DomainDeps, events: readonly RecordedE
     where: { id: { in: events.map((e) => e.id) } },
     data: { publishedAt: new Date() },
   });
+  // Receivers hear within milliseconds instead of at the next sweep; not awaited (errors logged).
+  void triggerWebhookDelivery(deps);
 }
 
 /**

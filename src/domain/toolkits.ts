@@ -10,7 +10,7 @@ import type { PrismaClient } from '../db/index.js';
 import { withAdvisoryLock } from '../db/locks.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { DomainError } from './errors.js';
-import { parseInput } from './validation.js';
+import { parseInput, secureUrlSchema } from './validation.js';
 
 /** The toolkits a project sees: the shared catalog plus its own custom toolkits. */
 export function visibleToolkitsWhere(projectId: string): { OR: Prisma.ToolkitWhereInput[] } {
@@ -117,16 +117,7 @@ const slugSchema = z
     error: 'must be 2-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
   });
 
-/** https only, except on loopback hosts where self-hosters run development servers. */
-const endpointUrl = z.url({ error: 'must be an absolute URL' }).refine(
-  (value) => {
-    const url = new URL(value);
-    if (url.protocol === 'https:') return true;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || host.startsWith('127.'));
-  },
-  { error: 'must use https (http is allowed only for localhost and 127.0.0.0/8)' },
-);
+const endpointUrl = secureUrlSchema;
 
 const customSchemes = ['OAUTH2', 'API_KEY', 'BEARER_TOKEN', 'BASIC'] as const satisfies readonly AuthScheme[];
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, type InputIssue } from './errors.js';
 
 /** Parses input with a zod schema, turning failures into one BAD_USER_INPUT with every issue. */
@@ -16,3 +16,23 @@ export function parseInput<Schema extends z.ZodType>(
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   throw new DomainError('BAD_USER_INPUT', `Invalid ${what}: ${summary}`, issues);
 }
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * A URL this server will call or send browsers to: https, or plain http only on loopback hosts
+ * where developers run their servers; no credentials inside (fetch refuses them anyway).
+ */
+export const secureUrlSchema = z
+  .url({ error: 'must be an absolute URL' })
+  .max(2000)
+  .superRefine((value, ctx) => {
+    const url = new URL(value);
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))) {
+      ctx.addIssue({ code: 'custom', message: 'must use https (http is allowed only for localhost and 127.0.0.0/8)' });
+    }
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+  });

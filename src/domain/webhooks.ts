@@ -1,0 +1,141 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { WebhookEndpoint } from '../generated/prisma/client.js';
+import type { DomainDeps } from './deps.js';
+import { DomainError, notFound } from './errors.js';
+import type { ConnectionEventType } from './outbox.js';
+import { parseInput, secureUrlSchema } from './validation.js';
+
+/** Every ConnectionEvent type, for validating endpoint filters (outbox.ts has only the type). */
+export const CONNECTION_EVENT_TYPES = [
+  'connection.initiated',
+  'connection.reauthorization_started',
+  'connection.active',
+  'connection.failed',
+  'connection.expired',
+  'connection.refresh_failed',
+  'connection.enabled',
+  'connection.disabled',
+  'connection.revoked',
+  'connection.deleted',
+] as const satisfies readonly ConnectionEventType[];
+
+// Fails to compile when outbox.ts gains an event type this list does not name.
+type Unlisted = Exclude<ConnectionEventType, (typeof CONNECTION_EVENT_TYPES)[number]>;
+const everyEventTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
+
+/** Standard Webhooks' prefix of a base64 signing secret. */
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+// Fan-out writes one row per endpoint inside every state change; keep that bounded.
+const MAX_ENDPOINTS_PER_PROJECT = 20;
+
+const webhookUrl = secureUrlSchema;
+
+const eventTypesSchema = z
+  .array(z.enum(CONNECTION_EVENT_TYPES, { error: `must be one of ${CONNECTION_EVENT_TYPES.join(', ')}` }))
+  .max(CONNECTION_EVENT_TYPES.length * 2)
+  .transform((types) => [...new Set(types)]);
+
+const descriptionSchema = z
+  .string()
+  .trim()
+  .max(500)
+  .transform((value) => value || null);
+
+const createInputSchema = z.object({
+  url: webhookUrl,
+  description: descriptionSchema.nullish(),
+  eventTypes: eventTypesSchema.nullish(),
+});
+
+const updateInputSchema = z.object({
+  id: z.string().min(1),
+  url: webhookUrl.nullish(),
+  description: descriptionSchema.nullish(),
+  eventTypes: eventTypesSchema.nullish(),
+  enabled: z.boolean().nullish(),
+});
+
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64 (the HMAC key). */
+function newWebhookSecret(): string {
+  return WEBHOOK_SECRET_PREFIX + randomBytes(32).toString('base64');
+}
+
+/** The secret encrypted for one endpoint; the endpoint id is the associated data. */
+function encryptedSecretFields(deps: DomainDeps, endpointId: string, secret: string) {
+  return { encryptedSecret: deps.keyRing.encrypt(secret, endpointId), secretKeyId: deps.keyRing.activeKeyId };
+}
+
+/** The signing secret of an endpoint, decrypted; for signing deliveries only. */
+export function signingSecretOf(deps: DomainDeps, endpoint: Pick<WebhookEndpoint, 'id' | 'encryptedSecret'>): string {
+  return deps.keyRing.decrypt(endpoint.encryptedSecret, endpoint.id);
+}
+
+export async function findWebhookEndpoint(deps: DomainDeps, projectId: string, id: string): Promise<WebhookEndpoint> {
+  const endpoint = await deps.prisma.webhookEndpoint.findFirst({ where: { id, projectId } });
+  if (!endpoint) throw notFound('Webhook endpoint');
+  return endpoint;
+}
+
+/**
+ * Registers an endpoint for the project's ConnectionEvents. The signing secret is generated
+ * here and returned this once; only its ciphertext is stored.
+ */
+export async function createWebhookEndpoint(deps: DomainDeps, projectId: string, raw: unknown) {
+  const input = parseInput(createInputSchema, raw, 'webhook endpoint');
+  const existing = await deps.prisma.webhookEndpoint.count({ where: { projectId } });
+  if (existing >= MAX_ENDPOINTS_PER_PROJECT) {
+    throw new DomainError('BAD_USER_INPUT', `A project can have at most ${MAX_ENDPOINTS_PER_PROJECT} webhook endpoints.`);
+  }
+  // The id is chosen before the insert because it authenticates the secret's ciphertext.
+  const id = randomUUID();
+  const secret = newWebhookSecret();
+  const endpoint = await deps.prisma.webhookEndpoint.create({
+    data: {
+      id,
+      projectId,
+      url: input.url,
+      description: input.description ?? null,
+      eventTypes: input.eventTypes ?? [],
+      ...encryptedSecretFields(deps, id, secret),
+    },
+  });
+  return { endpoint, secret };
+}
+
+/**
+ * Changes an endpoint; omitted fields stay. Pending deliveries go to the new URL (it is read at
+ * each attempt), so fixing a wrong URL also fixes the retries of what it missed.
+ */
+export async function updateWebhookEndpoint(deps: DomainDeps, projectId: string, raw: unknown) {
+  const input = parseInput(updateInputSchema, raw, 'webhook endpoint');
+  const endpoint = await findWebhookEndpoint(deps, projectId, input.id);
+  return deps.prisma.webhookEndpoint.update({
+    where: { id: endpoint.id },
+    data: {
+      ...(input.url ? { url: input.url } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.eventTypes ? { eventTypes: input.eventTypes } : {}),
+      ...(input.enabled != null ? { enabled: input.enabled } : {}),
+    },
+  });
+}
+
+/** Replaces the signing secret (returned once); attempts from now on are signed with it. */
+export async function rotateWebhookSecret(deps: DomainDeps, projectId: string, id: string) {
+  const endpoint = await findWebhookEndpoint(deps, projectId, id);
+  const secret = newWebhookSecret();
+  const updated = await deps.prisma.webhookEndpoint.update({
+    where: { id: endpoint.id },
+    data: encryptedSecretFields(deps, endpoint.id, secret),
+  });
+  return { endpoint: updated, secret };
+}
+
+/** Deletes an endpoint and, with it, its deliveries (pending ones are dropped). */
+export async function deleteWebhookEndpoint(deps: DomainDeps, projectId: string, id: string) {
+  const endpoint = await findWebhookEndpoint(deps, projectId, id);
+  await deps.prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+  return endpoint;
+}
+
