@@ -28,6 +28,10 @@ describe('tenancy: no operation crosses projects or sessions', () => {
       `mutation { createAuthConfig(input: { toolkit: "google", name: "G", credentials: { clientId: "c", clientSecret: "s" } }) { authConfig { id } } }`,
     );
     ids.authConfig = config.data!.createAuthConfig.authConfig.id;
+    const endpoint = await app.gql(
+      `mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/hooks" }) { webhookEndpoint { id } } }`,
+    );
+    ids.webhookEndpoint = endpoint.data!.createWebhookEndpoint.webhookEndpoint.id;
     const { session, clientToken } = await startSession(app, 'u_owner', ['openai']);
     ids.session = session.id;
     const { connectLink, connectedAccount } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
@@ -36,6 +40,12 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     const browser = new Browser();
     const form = Browser.parseForm(await (await browser.request(connectLink.url)).text(), connectLink.url);
     await browser.request(form.action, { method: 'POST', form: { ...form.fields, apiKey: `sk-${'o'.repeat(40)}` } });
+
+    const deliveries = await app.gql(
+      `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 1) { edges { node { id } } } } } }`,
+      { id: ids.webhookEndpoint },
+    );
+    ids.webhookDelivery = deliveries.data!.node.deliveries.edges[0].node.id;
 
     tokens.otherSession = (await startSession(app, 'u_neighbour', ['openai'])).clientToken;
     const other = await app.database.prisma.project.create({ data: { name: 'Other' } });
@@ -67,6 +77,13 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
+    ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],
+    ['webhookEndpoints', `{ webhookEndpoints { edges { node { id } } } }`, () => ({})],
+    ['updateWebhookEndpoint', `mutation($id: ID!) { updateWebhookEndpoint(input: { id: $id, enabled: false }) { webhookEndpoint { id } } }`, () => ({ id: ids.webhookEndpoint })],
+    ['rotateWebhookSecret', `mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }`, () => ({ id: ids.webhookEndpoint })],
+    ['retryWebhookDelivery', `mutation($id: ID!) { retryWebhookDelivery(input: { id: $id }) { webhookDelivery { id } } }`, () => ({ id: ids.webhookDelivery })],
+    ['deleteWebhookEndpoint', `mutation($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { deletedWebhookEndpointId } }`, () => ({ id: ids.webhookEndpoint })],
+    ['rotateEncryptionKeys', `mutation { rotateEncryptionKeys(input: {}) { complete } }`, () => ({})],
     ['deleteConnectedAccount', `mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, () => ({ id: ids.account })],
   ];
 
@@ -77,7 +94,9 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     }
     const text = JSON.stringify(result.data);
     // Empty answers are fine: null objects and empty connections.
-    return /"id":"/.test(text) || /"(url|clientToken|accessToken)":"/.test(text) ? `returned data: ${text}` : null;
+    return /"id":"/.test(text) || /"(url|clientToken|accessToken|secret)":"/.test(text) || /"complete":/.test(text)
+      ? `returned data: ${text}`
+      : null;
   }
 
   for (const who of ['otherKey', 'otherProjectSession', 'otherSession'] as const) {
@@ -108,5 +127,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
       { a: ids.account, c: ids.authConfig },
     );
     expect(check.data).toEqual({ a: { status: 'ACTIVE' }, c: { enabled: true } });
+    const endpoint = await app.gql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled } } }`, { id: ids.webhookEndpoint });
+    expect(endpoint.data!.node).toEqual({ enabled: true });
   });
 });

@@ -24,6 +24,7 @@ const WebhookDeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus', {
 export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
   description: 'One ConnectionEvent owed to one webhook endpoint, with its attempts so far.',
   id: { field: 'id' },
+  nullable: true,
   authScopes: { project: true },
   findUnique: (id, ctx) => ({ id, endpoint: { projectId: projectIdOf(ctx) } }),
   fields: (t) => ({
@@ -56,6 +57,7 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
   description:
     "A URL that receives the project's ConnectionEvents as Standard Webhooks (signed POSTs, retried with backoff). The signing secret is shown only by createWebhookEndpoint and rotateWebhookSecret.",
   id: { field: 'id' },
+  nullable: true,
   authScopes: { project: true },
   findUnique: (id, ctx) => ({ id, projectId: projectIdOf(ctx) }),
   fields: (t) => ({
