@@ -3,12 +3,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
+import {
+  createHostedRateLimiter,
+  DEFAULT_HOSTED_RATE_LIMITS,
+  type HostedRateLimiter,
+  type HostedRateLimitOptions,
+} from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
 import type { DomainDeps } from './domain/deps.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/encryption.js';
 import { bootstrapDefaultProject } from './domain/projects.js';
 import { syncCatalog } from './domain/toolkits.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
@@ -36,6 +43,10 @@ export interface AppOptions {
   database?: DatabaseTarget;
   /** How often expired links are swept and stranded events re-published (default 5 s). */
   sweepIntervalMs?: number;
+  /** Depth, breadth, complexity, token and body-size ceilings of GraphQL requests. */
+  graphqlLimits?: Partial<GraphQLLimits>;
+  /** Per-client limits on the hosted pages and the OAuth routes (default 60 and 30 per minute). */
+  rateLimits?: Partial<HostedRateLimitOptions>;
 }
 
 export function databaseTargetOf(config: Config): DatabaseTarget {
@@ -60,6 +71,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let database: Database | undefined;
   let bus: EventBus | undefined;
   let stopSweeper: (() => Promise<void>) | undefined;
+  let rateLimiter: HostedRateLimiter | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
@@ -106,9 +118,17 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
     };
-    const yoga = createGraphQLServer(deps);
+    const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
+    const yoga = createGraphQLServer(deps, graphqlLimits);
     const health = healthRoutes(db.ping);
-    const connect = createConnectRoutes(deps);
+    rateLimiter = createHostedRateLimiter({
+      rules: { ...DEFAULT_HOSTED_RATE_LIMITS, ...options.rateLimits },
+      trustProxy: config.trustProxy,
+      redisUrl: config.redisUrl,
+      logger,
+    });
+    await rateLimiter.ready();
+    const connect = createConnectRoutes(deps, rateLimiter);
     handle = (req, res) => {
       void (async () => {
         if (await health(req, res)) return;
@@ -119,7 +139,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, db.prisma);
+    wss = attachWebSocketServer(httpServer, yoga, db.prisma, graphqlLimits);
     stopSweeper = startSweeper(deps, options.sweepIntervalMs ?? 5_000);
 
     logger.info(
@@ -140,12 +160,14 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       await closing;
     }
     await bus?.close();
+    await rateLimiter?.close();
     await database?.close();
     server = undefined;
     wss = undefined;
     bus = undefined;
     database = undefined;
     stopSweeper = undefined;
+    rateLimiter = undefined;
   }
 
   return { start, stop };

@@ -30,6 +30,15 @@ export const configSchema = z.object({
   ),
   ENCRYPTION_KEYS: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  // How many reverse proxies in front of the server append to X-Forwarded-For. Only then is
+  // that header believed: otherwise any client could pick its own address (and rate-limit key).
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(true|false|\d{1,2})$/i, { error: 'must be true, false or the number of proxies in front of the server' })
+      .transform((value) => (/^true$/i.test(value) ? 1 : /^false$/i.test(value) ? 0 : Number(value)))
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof configSchema>;
@@ -45,6 +54,8 @@ export interface Config {
   adminApiKey: string | undefined;
   encryptionKeys: string | undefined;
   logLevel: Env['LOG_LEVEL'];
+  /** Proxies in front of the server whose X-Forwarded-For entries are trusted; unset: none. */
+  trustProxy: number | undefined;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
 }
@@ -102,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: parsed.ADMIN_API_KEY,
     encryptionKeys: parsed.ENCRYPTION_KEYS,
     logLevel: parsed.LOG_LEVEL,
+    // 0 is the same as unset: the socket's address is the client's.
+    trustProxy: parsed.TRUST_PROXY || undefined,
     managedOAuthApps: managed.apps,
   };
 }

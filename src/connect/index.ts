@@ -4,6 +4,7 @@ import { sendLinkProblem, type ConnectDeps } from './flow.js';
 import { createOAuthDance } from './grant.js';
 import { handleLink } from './link-routes.js';
 import { handleOAuth } from './oauth-routes.js';
+import type { HostedRateLimiter } from './rate-limit.js';
 
 const LINK_PATH = /^\/link\/([A-Za-z0-9_-]{1,100})\/?$/;
 const OAUTH_PATH = /^\/connect\/([a-z0-9_-]{1,63})(\/callback)?\/?$/;
@@ -12,7 +13,7 @@ const OAUTH_PATH = /^\/connect\/([a-z0-9_-]{1,63})(\/callback)?\/?$/;
  * The hosted side of a Connect Link: `/link/<token>` pages and the `/connect/<key>` OAuth
  * dance. Returns false for every other path, so the caller can hand the request on.
  */
-export function createConnectRoutes(deps: DomainDeps) {
+export function createConnectRoutes(deps: DomainDeps, rateLimiter: HostedRateLimiter) {
   const connectDeps: ConnectDeps = {
     ...deps,
     csrfSecret: deps.keyRing.deriveSecret('connect-link-csrf'),
@@ -28,6 +29,13 @@ export function createConnectRoutes(deps: DomainDeps) {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!path.startsWith('/link/') && !path.startsWith('/connect/')) return false;
     try {
+      // Before any lookup: unknown tokens count too, so guessing links is as slow as using them.
+      const limited = await rateLimiter.consume(path.startsWith('/link/') ? 'link' : 'connect', req);
+      if (!limited.allowed) {
+        res.setHeader('retry-after', String(limited.retryAfterSeconds));
+        sendLinkProblem(res, 'rate-limited');
+        return true;
+      }
       const link = LINK_PATH.exec(path);
       if (link) {
         await handleLink(connectDeps, req, res, link[1]!);

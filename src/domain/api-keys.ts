@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { PrismaClient } from '../db/index.js';
 import type { Transaction } from '../db/locks.js';
+import type { ApiKey } from '../generated/prisma/client.js';
+import { DomainError, notFound } from './errors.js';
 import { hashSecret, newSecret } from './secrets.js';
+import { parseInput } from './validation.js';
 
 const KEY_PREFIX = 'csk_';
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
@@ -46,4 +50,58 @@ export async function authenticateApiKey(
     await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
   return { apiKeyId: row.id, projectId: row.projectId };
+}
+
+const createApiKeyInputSchema = z.object({ name: z.string().trim().min(1).max(100) });
+
+/**
+ * Creates a key for the project. The key is returned here and nowhere else: the database keeps
+ * its SHA-256 and a 12-character prefix to recognise it by.
+ */
+export async function createApiKey(
+  prisma: PrismaClient,
+  projectId: string,
+  raw: unknown,
+): Promise<{ apiKey: ApiKey; key: string }> {
+  const input = parseInput(createApiKeyInputSchema, raw, 'API key');
+  const key = generateApiKey();
+  const id = await storeApiKey(prisma, projectId, key, input.name);
+  return { apiKey: await prisma.apiKey.findUniqueOrThrow({ where: { id } }), key };
+}
+
+/**
+ * Revokes a key of the project; it is refused from the next request on (and open WebSockets
+ * using it are closed). Revoking an already revoked key changes nothing.
+ *
+ * The key making the call is only revoked with `revokeCurrentKey`: a rotation creates the new
+ * key, switches to it, then revokes the old one with the new one, so revoking oneself is
+ * almost always a mistake, and one that can lock the project out (it may be its last key;
+ * the operator then recovers with a new ADMIN_API_KEY). Other keys, even all of them but the
+ * caller's, may be revoked freely.
+ */
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  projectId: string,
+  input: { id: string; callerApiKeyId: string; revokeCurrentKey?: boolean | null },
+): Promise<ApiKey> {
+  const row = await prisma.apiKey.findFirst({ where: { id: input.id, projectId } });
+  if (!row) throw notFound('API key');
+  if (row.revokedAt) return row;
+  if (row.id === input.callerApiKeyId && !input.revokeCurrentKey) {
+    throw new DomainError(
+      'CONFLICT',
+      'This is the key making this call. Revoke it with another key, or pass revokeCurrentKey: true.',
+    );
+  }
+  // Conditional, so that two concurrent revocations keep the first revokedAt.
+  await prisma.apiKey.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return prisma.apiKey.findUniqueOrThrow({ where: { id: row.id } });
+}
+
+/** Which of these keys are revoked (or gone): long-lived connections authenticated with them must end. */
+export async function revokedApiKeyIds(prisma: PrismaClient, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const active = await prisma.apiKey.findMany({ where: { id: { in: [...ids] }, revokedAt: null }, select: { id: true } });
+  const stillActive = new Set(active.map((row) => row.id));
+  return new Set(ids.filter((id) => !stillActive.has(id)));
 }

@@ -1,10 +1,12 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-prisma-types.js';
 import type { Context } from './context.js';
+import { complexityError, fieldComplexity, limitsOf } from './limits.js';
 
 /** The one schema builder. It holds plugins and conventions only; types live in their own files. */
 export const builder = new SchemaBuilder<{
@@ -14,8 +16,14 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: Date; Output: Date } };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ComplexityPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  // Checked in every root resolver, so on every transport; see limits.ts for the cost model.
+  complexity: {
+    fieldComplexity,
+    limit: (ctx) => limitsOf(ctx),
+    complexityError,
+  },
   scopeAuth: {
     // `project`: a project API key. `session`: a session client token (resolvers then check
     // that the object belongs to that session).

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './api-key.js';
 import './auth-config.js';
 import './connect-link.js';
 import './connected-account.js';

@@ -8,6 +8,7 @@ import { authenticateSessionToken, isSessionClientToken } from '../domain/sessio
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { Context, Principal } from './context.js';
+import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
@@ -74,25 +75,40 @@ function maskError(error: unknown, message: string, logger: Logger): Error {
   });
 }
 
-export function createGraphQLServer(deps: DomainDeps): Yoga {
+/** Whether maskError turned this error into another one (see maskError). */
+function wasMasked(error: unknown): boolean {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  return original instanceof Error && !(original instanceof GraphQLError);
+}
+
+export function createGraphQLServer(deps: DomainDeps, limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS): Yoga {
   const { prisma, logger } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { subscriptionsProtocol: 'WS', title: 'Connect server' },
     landingPage: false,
+    // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
+    maxRequestBodySize: limits.requestBodyBytes,
+    plugins: [useOperationLimits(limits)],
     // Unexpected execution errors are logged once, with their stack, by maskError.
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
+      // yoga logs every error maskError replaced, printed with the operation's source (inline
+      // arguments included). Those are DomainErrors, answered to the caller and no server
+      // fault, or unexpected errors maskError has just logged: neither is logged again.
+      error: (...args) => {
+        if (args.length === 1 && wasMasked(args[0])) return;
+        logger.error(args.map(String).join(' '));
+      },
     },
     maskedErrors: { maskError: (error, message) => maskError(error, message, logger) },
     context: async (initial: InitialContext) => ({
       prisma,
       deps,
-      // Over WebSocket the connection was authenticated once, in onConnect.
+      // Over WebSocket the operation was authenticated in onSubscribe (websocket.ts).
       principal:
         initial.principal ??
         (await authenticate(prisma, initial.request?.headers.get('authorization'))),

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
-import type { ExecutionArgs, execute, subscribe } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../db/index.js';
+import { revokedApiKeyIds } from '../domain/api-keys.js';
 import type { Principal } from './context.js';
+import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './limits.js';
 import { authenticate, type Yoga } from './server.js';
 
 // Yoga's envelop wraps execute/subscribe with its plugins; they travel to graphql-ws in
@@ -12,41 +14,72 @@ type EnvelopedExecutionArgs = ExecutionArgs & {
   rootValue: { execute: typeof execute; subscribe: typeof subscribe };
 };
 
-interface ConnectionExtra {
-  principal?: Principal;
-}
+const FORBIDDEN = 4403;
+// How often open sockets are checked against revoked API keys. New operations are checked at
+// once; this bounds how long an already running subscription outlives its key.
+const REVOCATION_CHECK_MS = 5_000;
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the GraphQL path of the HTTP server. The API key comes
- * in `connectionParams.authorization` and is checked once, when the socket connects: a missing
- * or wrong key closes it with 4403 before any operation runs.
+ * in `connectionParams.authorization` and is checked when the socket connects (a missing or
+ * wrong key closes it with 4403 before any operation runs), again for every operation, and
+ * every few seconds while the socket is open, so a revoked key stops working on open sockets too.
  */
-export function attachWebSocketServer(server: Server, yoga: Yoga, prisma: PrismaClient): WebSocketServer {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+export function attachWebSocketServer(
+  server: Server,
+  yoga: Yoga,
+  prisma: PrismaClient,
+  limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
+): WebSocketServer {
+  // A message over maxPayload closes the socket with 1009 (Message Too Big) before it is parsed.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
+  const principals = new Map<WebSocket, Principal>();
+  const revocationCheck = setInterval(() => {
+    void closeRevoked(prisma, principals).catch(() => {}); // retried at the next tick
+  }, REVOCATION_CHECK_MS).unref();
+  wss.on('close', () => clearInterval(revocationCheck));
   useServer(
     {
       execute: (args) => (args as EnvelopedExecutionArgs).rootValue.execute(args),
       subscribe: (args) => (args as EnvelopedExecutionArgs).rootValue.subscribe(args),
       onConnect: async (ctx) => {
         try {
-          (ctx.extra as ConnectionExtra).principal = await authenticate(
-            prisma,
-            ctx.connectionParams?.authorization,
-          );
+          const principal = await authenticate(prisma, ctx.connectionParams?.authorization);
+          principals.set(ctx.extra.socket, principal);
           return true;
         } catch {
           return false;
         }
       },
+      onClose: (ctx) => {
+        principals.delete(ctx.extra.socket);
+      },
       onSubscribe: async (ctx, _id, params) => {
+        let principal: Principal;
+        try {
+          principal = await authenticate(prisma, ctx.connectionParams?.authorization);
+        } catch (error) {
+          // Revoked (or expired) since the socket connected: refuse, then end the connection.
+          setImmediate(() => ctx.extra.socket.close(FORBIDDEN, 'Forbidden'));
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          principal: (ctx.extra as ConnectionExtra).principal,
+          principal,
         });
-        const document = parse(params.query);
+        // A syntax error (or too many tokens) is the client's fault: answer it as an error
+        // message on this operation instead of letting graphql-ws close the socket with 4500.
+        let document: DocumentNode;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         const args: EnvelopedExecutionArgs = {
@@ -63,4 +96,15 @@ export function attachWebSocketServer(server: Server, yoga: Yoga, prisma: Prisma
     wss,
   );
   return wss;
+}
+
+/** Closes the sockets whose API key was revoked since they connected. */
+async function closeRevoked(prisma: PrismaClient, principals: Map<WebSocket, Principal>): Promise<void> {
+  const keyIds = new Set<string>();
+  for (const principal of principals.values()) if (principal.kind === 'apiKey') keyIds.add(principal.apiKeyId);
+  const revoked = await revokedApiKeyIds(prisma, [...keyIds]);
+  if (revoked.size === 0) return;
+  for (const [socket, principal] of principals) {
+    if (principal.kind === 'apiKey' && revoked.has(principal.apiKeyId)) socket.close(FORBIDDEN, 'Forbidden');
+  }
 }

@@ -1,0 +1,144 @@
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { generateApiKey, storeApiKey } from '../src/domain/api-keys.js';
+import { hashSecret } from '../src/domain/secrets.js';
+import { TEST_ADMIN_KEY, startTestApp, type TestApp } from './support/app.js';
+import { startSession } from './support/connect.js';
+import { createPGliteDatabase } from './support/databases.js';
+
+const CREATE = /* GraphQL */ `
+  mutation($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) { key apiKey { id name prefix createdAt lastUsedAt revokedAt isCurrent } }
+  }
+`;
+const REVOKE = /* GraphQL */ `
+  mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id revokedAt } } }
+`;
+const LIST = /* GraphQL */ `{ apiKeys(first: 50) { edges { node { id name prefix lastUsedAt revokedAt isCurrent } } } }`;
+
+describe('API keys: create, list, revoke', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp(await createPGliteDatabase());
+  });
+  afterAll(() => app?.stop());
+
+  async function createKey(name: string, key: string = TEST_ADMIN_KEY) {
+    const result = await app.gql(CREATE, { input: { name } }, key);
+    expect(result.errors).toBeUndefined();
+    return result.data!.createApiKey as { key: string; apiKey: { id: string; prefix: string; name: string } };
+  }
+
+  it('creates a key, shown once and stored as a hash, that then authenticates calls', async () => {
+    const created = await createKey('CI pipeline');
+    expect(created.key).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
+    expect(created.apiKey).toMatchObject({ name: 'CI pipeline', prefix: created.key.slice(0, 12), revokedAt: null, isCurrent: false });
+
+    const row = await app.database.prisma.apiKey.findFirstOrThrow({ where: { name: 'CI pipeline' } });
+    expect(row.hash).toBe(hashSecret(created.key));
+    expect(JSON.stringify(row)).not.toContain(created.key);
+
+    const asNewKey = await app.gql(LIST, {}, created.key);
+    expect(asNewKey.errors).toBeUndefined();
+    const nodes = asNewKey.data!.apiKeys.edges.map((e: any) => e.node);
+    expect(nodes.find((n: any) => n.id === created.apiKey.id)).toMatchObject({ isCurrent: true });
+    expect(nodes.find((n: any) => n.id === created.apiKey.id).lastUsedAt).not.toBeNull();
+    expect(nodes.some((n: any) => n.name === 'ADMIN_API_KEY')).toBe(true);
+  });
+
+  it('never exposes the hash, and validates the name', async () => {
+    const fields = await app.gql(`{ __type(name: "ApiKey") { fields { name } } }`);
+    expect(fields.data!.__type.fields.map((f: any) => f.name).sort()).toEqual(
+      ['createdAt', 'id', 'isCurrent', 'lastUsedAt', 'name', 'prefix', 'revokedAt'].sort(),
+    );
+    const blank = await app.gql(CREATE, { input: { name: '  ' } });
+    expect(blank.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'name' }] });
+  });
+
+  it('refuses a revoked key at once', async () => {
+    const { key, apiKey } = await createKey('to revoke');
+    expect((await app.gql('{ project { id } }', {}, key)).errors).toBeUndefined();
+
+    const revoked = await app.gql(REVOKE, { input: { id: apiKey.id } });
+    expect(revoked.errors).toBeUndefined();
+    expect(revoked.data!.revokeApiKey.apiKey.revokedAt).not.toBeNull();
+
+    const refused = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ project { id } }' }),
+    });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+    // Again: nothing changes, revokedAt stays the first one.
+    const again = await app.gql(REVOKE, { input: { id: apiKey.id } });
+    expect(again.data!.revokeApiKey.apiKey.revokedAt).toBe(revoked.data!.revokeApiKey.apiKey.revokedAt);
+  });
+
+  it('revokes the key making the call only when asked to explicitly', async () => {
+    const { key, apiKey } = await createKey('self');
+    const refused = await app.gql(REVOKE, { input: { id: apiKey.id } }, key);
+    expect(refused.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect((await app.gql('{ project { id } }', {}, key)).errors).toBeUndefined();
+
+    const done = await app.gql(REVOKE, { input: { id: apiKey.id, revokeCurrentKey: true } }, key);
+    expect(done.errors).toBeUndefined();
+    expect((await app.gql('{ project { id } }', {}, key)).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("keeps keys within their project and away from session tokens", async () => {
+    const other = await app.database.prisma.project.create({ data: { name: 'Other' } });
+    const otherKeyId = await storeApiKey(app.database.prisma, other.id, generateApiKey(), 'theirs');
+    const globalId = Buffer.from(`ApiKey:${otherKeyId}`).toString('base64');
+    expect((await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: globalId })).data!.node).toBeNull();
+    const list = await app.gql(LIST);
+    expect(list.data!.apiKeys.edges.some((e: any) => e.node.id === globalId)).toBe(false);
+    const revoke = await app.gql(REVOKE, { input: { id: globalId } });
+    expect(revoke.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+
+    const { clientToken } = await startSession(app, 'u_keys');
+    for (const query of [LIST, `mutation { createApiKey(input: { name: "x" }) { key } }`]) {
+      const result = await app.gql(query, {}, clientToken);
+      expect(result.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('closes WebSockets of a revoked key: new operations at once, idle sockets within seconds', async () => {
+    const { key, apiKey } = await createKey('socket');
+    const closes: number[] = [];
+    const client = createClient({
+      url: `ws://127.0.0.1:${app.port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => {}, // the close is expected
+      connectionParams: { authorization: `Bearer ${key}` },
+      on: { closed: (event) => closes.push((event as { code: number }).code) },
+    });
+    const idle = createClient({
+      url: `ws://127.0.0.1:${app.port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => {}, // the close is expected
+      connectionParams: { authorization: `Bearer ${key}` },
+      on: { closed: (event) => closes.push((event as { code: number }).code) },
+    });
+    const run = (query: string) =>
+      new Promise<any>((resolve) => {
+        let value: unknown;
+        client.subscribe({ query }, { next: (v) => (value = v), error: (e) => resolve({ errors: e }), complete: () => resolve(value) });
+      });
+    expect((await run('{ project { id } }')).data.project.id).toBeTruthy();
+
+    expect((await app.gql(REVOKE, { input: { id: apiKey.id } })).errors).toBeUndefined();
+    const refused = await run('{ project { id } }');
+    expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403, 4403]);
+    await client.dispose();
+    await idle.dispose();
+  });
+});
