@@ -32,6 +32,8 @@ describe('tenancy: no operation crosses projects or sessions', () => {
       `mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/hooks" }) { webhookEndpoint { id } } }`,
     );
     ids.webhookEndpoint = endpoint.data!.createWebhookEndpoint.webhookEndpoint.id;
+    const apiKey = await app.gql(`mutation { createApiKey(input: { name: "ci" }) { apiKey { id } } }`);
+    ids.apiKey = apiKey.data!.createApiKey.apiKey.id;
     const { session, clientToken } = await startSession(app, 'u_owner', ['openai']);
     ids.session = session.id;
     const { connectLink, connectedAccount } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
@@ -58,6 +60,8 @@ describe('tenancy: no operation crosses projects or sessions', () => {
 
   // The project's toolkits are readable by every session of the project (not by other projects).
   const projectWide = new Set(['node(toolkit)', 'toolkit(slug)', 'toolkits(search)']);
+  // Another project's key manages that project's own API keys: checked apart, below.
+  const ownKeysOnly = new Set(['apiKeys', 'createApiKey']);
   const operations: [string, string, () => Record<string, unknown>][] = [
     ['node(toolkit)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.toolkit })],
     ['node(authConfig)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.authConfig })],
@@ -83,6 +87,10 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['rotateWebhookSecret', `mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }`, () => ({ id: ids.webhookEndpoint })],
     ['retryWebhookDelivery', `mutation($id: ID!) { retryWebhookDelivery(input: { id: $id }) { webhookDelivery { id } } }`, () => ({ id: ids.webhookDelivery })],
     ['deleteWebhookEndpoint', `mutation($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { deletedWebhookEndpointId } }`, () => ({ id: ids.webhookEndpoint })],
+    ['node(apiKey)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.apiKey })],
+    ['apiKeys', `{ apiKeys { edges { node { id } } } }`, () => ({})],
+    ['createApiKey', `mutation { createApiKey(input: { name: "x" }) { key } }`, () => ({})],
+    ['revokeApiKey', `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }`, () => ({ id: ids.apiKey })],
     ['rotateEncryptionKeys', `mutation { rotateEncryptionKeys(input: {}) { complete } }`, () => ({})],
     ['deleteConnectedAccount', `mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, () => ({ id: ids.account })],
   ];
@@ -94,7 +102,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     }
     const text = JSON.stringify(result.data);
     // Empty answers are fine: null objects and empty connections.
-    return /"id":"/.test(text) || /"(url|clientToken|accessToken|secret)":"/.test(text) || /"complete":/.test(text)
+    return /"id":"/.test(text) || /"(url|clientToken|accessToken|secret|key)":"/.test(text) || /"complete":/.test(text)
       ? `returned data: ${text}`
       : null;
   }
@@ -104,6 +112,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
       const problems: string[] = [];
       for (const [name, query, variables] of operations) {
         if (who === 'otherSession' && projectWide.has(name)) continue;
+        if (who === 'otherKey' && ownKeysOnly.has(name)) continue;
         const problem = leaks(await app.gql(query, variables(), tokens[who]));
         if (problem) problems.push(`${name}: ${problem}`);
       }
@@ -121,6 +130,18 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     });
   }
 
+  it("lists and creates only the other project's own API keys for its key", async () => {
+    const list = await app.gql(`{ apiKeys { edges { node { id } } } }`, undefined, tokens.otherKey);
+    const listed = list.data!.apiKeys.edges.map((edge: { node: { id: string } }) => edge.node.id);
+    expect(listed).toHaveLength(1);
+    expect(listed).not.toContain(ids.apiKey);
+    const created = await app.gql(`mutation { createApiKey(input: { name: "theirs" }) { apiKey { id } } }`, undefined, tokens.otherKey);
+    const ours = await app.gql(`{ apiKeys { edges { node { id } } } }`);
+    expect(ours.data!.apiKeys.edges.map((edge: { node: { id: string } }) => edge.node.id)).not.toContain(
+      created.data!.createApiKey.apiKey.id,
+    );
+  });
+
   it('left everything as it was', async () => {
     const check = await app.gql(
       `query($a: ID!, $c: ID!) { a: node(id: $a) { ... on ConnectedAccount { status } } c: node(id: $c) { ... on AuthConfig { enabled } } }`,
@@ -129,5 +150,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     expect(check.data).toEqual({ a: { status: 'ACTIVE' }, c: { enabled: true } });
     const endpoint = await app.gql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled } } }`, { id: ids.webhookEndpoint });
     expect(endpoint.data!.node).toEqual({ enabled: true });
+    const apiKey = await app.gql(`query($id: ID!) { node(id: $id) { ... on ApiKey { revokedAt } } }`, { id: ids.apiKey });
+    expect(apiKey.data!.node).toEqual({ revokedAt: null });
   });
 });

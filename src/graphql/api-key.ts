@@ -13,6 +13,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   description:
     'A key that authenticates calls for this project. The server keeps only its hash and prefix: the key itself is returned once, by createApiKey.',
   id: { field: 'id' },
+  // Objects the caller may not see resolve to null in node(id), as if they did not exist.
+  nullable: true,
   authScopes: { project: true },
   findUnique: (id, ctx) => ({ id, projectId: projectIdOf(ctx) }),
   fields: (t) => ({
