@@ -3,18 +3,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
-import {
-  createHostedRateLimiter,
-  DEFAULT_HOSTED_RATE_LIMITS,
-  type HostedRateLimiter,
-  type HostedRateLimitOptions,
-} from './connect/rate-limit.js';
+import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
 import type { DomainDeps } from './domain/deps.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/encryption.js';
 import { bootstrapDefaultProject } from './domain/projects.js';
 import { syncCatalog } from './domain/toolkits.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
@@ -71,7 +67,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let database: Database | undefined;
   let bus: EventBus | undefined;
   let stopSweeper: (() => Promise<void>) | undefined;
-  let rateLimiter: HostedRateLimiter | undefined;
+  let counters: SharedCounters | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
@@ -121,13 +117,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
     const yoga = createGraphQLServer(deps, graphqlLimits);
     const health = healthRoutes(db.ping);
-    rateLimiter = createHostedRateLimiter({
+    counters = createSharedCounters(config.redisUrl, logger);
+    await counters.ready();
+    const rateLimiter = createHostedRateLimiter({
       rules: { ...DEFAULT_HOSTED_RATE_LIMITS, ...options.rateLimits },
       trustProxy: config.trustProxy,
-      redisUrl: config.redisUrl,
-      logger,
+      counters,
     });
-    await rateLimiter.ready();
     const connect = createConnectRoutes(deps, rateLimiter);
     handle = (req, res) => {
       void (async () => {
@@ -160,14 +156,14 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       await closing;
     }
     await bus?.close();
-    await rateLimiter?.close();
+    await counters?.close();
     await database?.close();
     server = undefined;
     wss = undefined;
     bus = undefined;
     database = undefined;
     stopSweeper = undefined;
-    rateLimiter = undefined;
+    counters = undefined;
   }
 
   return { start, stop };

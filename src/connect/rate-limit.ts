@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from '../logger.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { SharedCounters } from '../events/counters.js';
 
 /** At most `points` requests per `durationSeconds`, per client. */
 export interface RateLimitRule {
@@ -29,8 +28,6 @@ export type RateLimitScope = 'link' | 'connect';
 export interface HostedRateLimiter {
   /** Counts the request; when over the limit, how long until the client may try again. */
   consume(scope: RateLimitScope, req: IncomingMessage): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
-  ready(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -50,33 +47,15 @@ export function clientIp(req: IncomingMessage, trustProxy: number | undefined): 
   return candidate && isIP(candidate) ? candidate : socketIp;
 }
 
-/**
- * Per-client limits on the hosted routes. In memory on one instance; with Redis, counted in
- * Redis so that the limit holds across instances, with an in-memory limiter as insurance
- * while Redis is unreachable (limits then hold per instance instead of failing open).
- */
+/** Per-client limits on the hosted routes, counted across instances when they share Redis. */
 export function createHostedRateLimiter(options: {
   rules: HostedRateLimitOptions;
   trustProxy: number | undefined;
-  redisUrl: string | undefined;
-  logger: Logger;
+  counters: SharedCounters;
 }): HostedRateLimiter {
-  const { rules, trustProxy } = options;
+  const { rules, trustProxy, counters } = options;
   const keyOf = rules.keyOf ?? ((req: IncomingMessage) => clientIp(req, trustProxy));
-  // Without the offline queue, a command fails at once while Redis is down and the insurance
-  // limiter answers, instead of requests waiting for a reconnect.
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on('error', (error: Error) => options.logger.warn({ err: { message: error.message } }, 'rate limit store unavailable'));
-
-  function limiter(scope: RateLimitScope): RateLimiterAbstract {
-    const rule = rules[scope];
-    const base = { keyPrefix: `connect-rl:${scope}`, points: rule.points, duration: rule.durationSeconds };
-    const memory = new RateLimiterMemory(base);
-    return redis ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: memory }) : memory;
-  }
-  const limiters = { link: limiter('link'), connect: limiter('connect') };
+  const limiters = { link: counters.limiter('link', rules.link), connect: counters.limiter('connect', rules.connect) };
 
   return {
     async consume(scope, req) {
@@ -89,12 +68,6 @@ export function createHostedRateLimiter(options: {
         }
         throw rejection;
       }
-    },
-    async ready() {
-      await redis?.connect();
-    },
-    async close() {
-      if (redis && redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
