@@ -51,6 +51,8 @@ describe('connecting an OAuth 2 toolkit against a real authorization server', ()
     await status.completed;
     await status.close();
     expect(provider.tokenRequests()).toMatchObject({ authorization_code: 1 });
+    // The flow's server-side session (state, PKCE verifier) ends with it.
+    expect(await app.database.prisma.oAuthSession.count()).toBe(0);
 
     const account = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(connectedAccount.id) } });
     const credentials = app.deps.keyRing.decryptJson<Record<string, string>>(account.encryptedCredentials!, account.id);
@@ -114,8 +116,11 @@ describe('connecting an OAuth 2 toolkit against a real authorization server', ()
     const { connectLink } = await newLink('u_forged');
     const browser = new Browser();
     await browser.navigate(await clickConnect(browser, connectLink.url), { stopAt: [provider.issuer] });
+    const sessions = await app.database.prisma.oAuthSession.count();
+    expect(sessions).toBeGreaterThan(0);
     const forged = await browser.request(`${redirectUri}?error=access_denied&state=not-the-state`);
     expect(forged.status).toBe(400);
+    expect(await app.database.prisma.oAuthSession.count()).toBe(sessions);
     const link = await app.database.prisma.connectLink.findUniqueOrThrow({ where: { id: rawId(connectLink.id) } });
     expect(link.status).toBe('PENDING');
   });

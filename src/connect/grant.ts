@@ -13,7 +13,11 @@ type GrantHandler = (
   req: IncomingMessage,
   res: ServerResponse,
   state?: { dynamic: Record<string, unknown> },
-) => Promise<{ redirect?: boolean; response?: unknown; session: { get(): Promise<{ grant?: { state?: string } }> } }>;
+) => Promise<{
+  redirect?: boolean;
+  response?: unknown;
+  session: { get(): Promise<{ grant?: { state?: string } }>; remove(): Promise<void> };
+}>;
 
 /** Where one flow goes, computed server-side per request; never taken from the query string. */
 export interface OAuthFlowSettings {
@@ -120,6 +124,17 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
   async function run(req: IncomingMessage, res: ServerResponse, flow: OAuthFlowSettings): Promise<OAuthOutcome> {
     const result = await handler(req, res, { dynamic: overrideFor(flow) });
     if (result.redirect) return { kind: 'redirected' };
+    const outcome = await outcomeOf(req, result);
+    // The flow is over: its state, PKCE verifier and OAuth 1 request secret go with it. A forged
+    // error that does not carry the state leaves the real flow's session alone.
+    if (outcome.kind === 'tokens' || (outcome.kind === 'error' && outcome.stateMatches)) await result.session.remove();
+    return outcome;
+  }
+
+  async function outcomeOf(
+    req: IncomingMessage,
+    result: Awaited<ReturnType<GrantHandler>>,
+  ): Promise<Exclude<OAuthOutcome, { kind: 'redirected' }>> {
     const response = (result.response ?? {}) as { error?: unknown };
     if (response.error !== undefined) {
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
