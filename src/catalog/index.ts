@@ -11,6 +11,7 @@ export {
   credentialAuthSchemes,
   credentialFieldSchema,
   oauthSchema,
+  urlPlaceholderPattern,
   urlPlaceholders,
   type AuthScheme,
   type CatalogToolkit,

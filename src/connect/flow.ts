@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { clientCredentialsOf } from '../domain/auth-configs.js';
-import type { LinkWithContext } from '../domain/connect-links.js';
+import { linkEndpoints, type LinkWithContext } from '../domain/connect-links.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { publicId } from '../domain/public-ids.js';
 import { safeEqual } from '../domain/secrets.js';
@@ -47,13 +47,14 @@ export function requestedScopes(link: LinkWithContext): string[] {
 export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirectUri: string): OAuthFlowSettings {
   const toolkit = link.connectedAccount.toolkit;
   const client = clientCredentialsOf(deps, link.authConfig, toolkit);
+  const urls = linkEndpoints(link);
   return {
     version: toolkit.oauthVersion === 1 ? 1 : 2,
     clientId: client.clientId,
     clientSecret: client.clientSecret,
-    authorizeUrl: toolkit.authorizeUrl ?? '',
-    tokenUrl: toolkit.tokenUrl ?? '',
-    requestTokenUrl: toolkit.requestTokenUrl,
+    authorizeUrl: urls.authorizeUrl,
+    tokenUrl: urls.tokenUrl,
+    requestTokenUrl: urls.requestTokenUrl,
     scopes: requestedScopes(link),
     scopeDelimiter: toolkit.scopeDelimiter,
     pkce: toolkit.pkce,

@@ -10,6 +10,7 @@ import {
 import { formFieldsOf, validateCredentialForm } from '../domain/credential-forms.js';
 import { DomainError } from '../domain/errors.js';
 import { newSecret } from '../domain/secrets.js';
+import { checkUserFieldValues, userUrlFieldsOf, type FieldValues } from '../domain/toolkit-endpoints.js';
 import {
   brandingOf,
   CSRF_COOKIE,
@@ -30,6 +31,7 @@ type PageExtras = Pick<LinkPageModel, 'values' | 'fieldErrors' | 'formError'>;
 function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, browserSecret: string, extras: PageExtras = {}) {
   const scheme = link.authConfig.authScheme;
   const oauth = isOAuthScheme(scheme);
+  const toolkit = link.connectedAccount.toolkit;
   return renderLinkPage({
     branding: brandingOf(link),
     toolkit: toolkitViewOf(link),
@@ -40,7 +42,7 @@ function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, bro
     csrfToken: csrfToken(deps, link.id, browserSecret),
     mode: oauth ? 'oauth' : 'form',
     actionUrl: `/link/${encodeURIComponent(token)}`,
-    ...(oauth ? {} : { fields: formFieldsOf(link.connectedAccount.toolkit, scheme) }),
+    fields: oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme),
     ...extras,
   });
 }
@@ -73,15 +75,16 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
   if (!csrfValid(deps, link.id, browserSecret, form.csrf)) return sendLinkProblem(res, 'forbidden', link);
 
   const scheme = link.authConfig.authScheme;
-  if (isOAuthScheme(scheme)) return startOAuth(deps, res, link);
-
-  const fields = formFieldsOf(link.connectedAccount.toolkit, scheme);
-  const checked = validateCredentialForm(fields, form);
+  const toolkit = link.connectedAccount.toolkit;
+  const oauth = isOAuthScheme(scheme);
+  const fields = oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme);
+  const checked = oauth ? checkUserFieldValues(toolkit, link.authConfig.fieldValues, form) : validateCredentialForm(fields, form);
   if (!checked.ok) {
     // Only non-secret values are sent back into the page.
     const values = Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, form[f.name] ?? '']));
     return sendHtml(res, 422, renderPage(deps, link, token, browserSecret!, { values, fieldErrors: checked.fieldErrors }));
   }
+  if (oauth) return startOAuth(deps, res, link, checked.values);
   try {
     const done = await completeLink(deps, link.id, {
       credentials: { scheme, ...checked.values },
@@ -96,11 +99,11 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
 }
 
 /**
- * Binds the OAuth flow to this browser (a cookie whose hash the link keeps), then hands over
+ * Binds the OAuth flow, with the URL field values the user typed, to this browser (a cookie whose hash the link keeps), then hands over
  * to the dance at `/connect/<key>`. The callback is only accepted with that cookie.
  */
-async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWithContext) {
-  const flowSecret = await bindLinkToBrowser(deps, link.id);
+async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWithContext, fieldValues: FieldValues) {
+  const flowSecret = await bindLinkToBrowser(deps, link.id, fieldValues);
   if (!flowSecret) return sendLinkProblem(res, 'used', link);
   const maxAge = Math.max(1, Math.ceil((link.expiresAt.getTime() - Date.now()) / 1000));
   const cookie = setCookie(FLOW_COOKIE, flowSecret, {

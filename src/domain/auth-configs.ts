@@ -5,6 +5,7 @@ import { withAdvisoryLock } from '../db/locks.js';
 import type { AuthConfig, AuthScheme, Toolkit } from '../generated/prisma/client.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, notFound } from './errors.js';
+import { parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
 import { parseInput } from './validation.js';
 
@@ -42,6 +43,10 @@ const credentialsSchema = z.object({
 });
 
 const scopesSchema = z.array(z.string().trim().min(1).max(200)).max(100);
+const fieldValuesSchema = z
+  .array(z.object({ name: z.string().min(1).max(64), value: z.string().max(500) }))
+  .max(20)
+  .refine((entries) => new Set(entries.map((entry) => entry.name)).size === entries.length, { error: 'names a field twice' });
 
 const createInputSchema = z.object({
   toolkit: z.string().trim().min(1),
@@ -49,6 +54,7 @@ const createInputSchema = z.object({
   authScheme: z.enum(['OAUTH2', 'OAUTH1', 'API_KEY', 'BEARER_TOKEN', 'BASIC', 'NO_AUTH']).nullish(),
   credentials: credentialsSchema.nullish(),
   scopes: scopesSchema.nullish(),
+  fieldValues: fieldValuesSchema.nullish(),
   isDefault: z.boolean().nullish(),
 });
 
@@ -57,6 +63,7 @@ const updateInputSchema = z.object({
   name: z.string().trim().min(1).max(100).nullish(),
   credentials: credentialsSchema.nullish(),
   scopes: scopesSchema.nullish(),
+  fieldValues: fieldValuesSchema.nullish(),
   enabled: z.boolean().nullish(),
   isDefault: z.boolean().nullish(),
 });
@@ -92,6 +99,7 @@ export async function createAuthConfig(deps: DomainDeps, projectId: string, raw:
       { path: 'credentials', message: `is not used by ${scheme}` },
     ]);
   }
+  const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? []);
   return deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
     const isDefault = input.isDefault ?? hasDefault === 0;
@@ -106,6 +114,7 @@ export async function createAuthConfig(deps: DomainDeps, projectId: string, raw:
         kind: 'CUSTOM',
         authScheme: scheme,
         scopes: input.scopes ?? [],
+        fieldValues,
         isDefault,
       },
     });
@@ -126,7 +135,7 @@ export async function findAuthConfig(deps: DomainDeps, projectId: string, id: st
   return config;
 }
 
-/** Renames, changes scopes or credentials, enables/disables, or makes an auth config the default. */
+/** Renames, changes scopes, URL field values or credentials, enables/disables, or makes an auth config the default. */
 export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw: unknown) {
   const input = parseInput(updateInputSchema, raw, 'auth config');
   const config = await findAuthConfig(deps, projectId, input.id);
@@ -136,6 +145,10 @@ export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw:
   if (input.credentials && config.kind === 'MANAGED') {
     throw new DomainError('BAD_USER_INPUT', 'A managed auth config takes its credentials from the server.');
   }
+  // Replaces the whole set: accounts keep the values they were connected with.
+  const fieldValues = input.fieldValues
+    ? parseFieldValues(await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }), input.fieldValues)
+    : undefined;
   return deps.prisma.$transaction(async (tx) => {
     if (input.isDefault) {
       await tx.authConfig.updateMany({
@@ -148,6 +161,7 @@ export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw:
       data: {
         ...(input.name ? { name: input.name } : {}),
         ...(input.scopes ? { scopes: input.scopes } : {}),
+        ...(fieldValues ? { fieldValues } : {}),
         ...(input.enabled != null ? { status: input.enabled ? 'ENABLED' : 'DISABLED' } : {}),
         ...(input.isDefault != null ? { isDefault: input.isDefault } : {}),
         ...(input.credentials

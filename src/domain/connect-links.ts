@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import type { ConnectLink } from '../generated/prisma/client.js';
-import { resolveAuthConfig } from './auth-configs.js';
+import { isOAuthScheme, resolveAuthConfig } from './auth-configs.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, notFound } from './errors.js';
 import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
 import { scheduleRefresh } from './refresh.js';
 import { hashSecret, newSecret } from './secrets.js';
+import {
+  asFieldValues,
+  assertEndpointsResolvable,
+  resolveEndpoints,
+  type FieldValues,
+  type ToolkitEndpoints,
+} from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
 import { parseInput } from './validation.js';
 
@@ -79,6 +86,7 @@ export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: 
     sessionId: session.id,
     authConfigId: input.authConfigId,
   });
+  if (isOAuthScheme(authConfig.authScheme)) assertEndpointsResolvable(toolkit, authConfig.fieldValues);
 
   const token = newSecret(LINK_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + session.project.connectLinkTtlSeconds * 1000);
@@ -160,17 +168,31 @@ export function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
 export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;
 
 /**
- * Binds a pending link's OAuth flow to one browser: returns the secret for that browser's
- * cookie (the link keeps its hash), or null when the link is no longer pending. Clicking
- * Connect again rebinds to the newest browser.
+ * Binds a pending link's OAuth flow to one browser, with the URL field values the user entered
+ * (already checked): returns the secret for that browser's cookie (the link keeps its hash), or
+ * null when the link is no longer pending. Clicking Connect again rebinds to the newest browser.
  */
-export async function bindLinkToBrowser(deps: DomainDeps, linkId: string): Promise<string | null> {
+export async function bindLinkToBrowser(
+  deps: DomainDeps,
+  linkId: string,
+  fieldValues: FieldValues = {},
+): Promise<string | null> {
   const flowSecret = newSecret('');
   const bound = await deps.prisma.connectLink.updateMany({
     where: { id: linkId, status: 'PENDING' },
-    data: { browserBindingHash: hashSecret(flowSecret) },
+    data: { browserBindingHash: hashSecret(flowSecret), fieldValues },
   });
   return bound.count === 1 ? flowSecret : null;
+}
+
+/** The URL field values of a link's flow: the auth config's, then those the user entered. */
+function linkFieldValues(link: { fieldValues: unknown; authConfig: { fieldValues: unknown } }): FieldValues {
+  return { ...asFieldValues(link.authConfig.fieldValues), ...asFieldValues(link.fieldValues) };
+}
+
+/** The OAuth endpoints of a link's flow, placeholders filled. */
+export function linkEndpoints(link: LinkWithContext): ToolkitEndpoints {
+  return resolveEndpoints(link.connectedAccount.toolkit, linkFieldValues(link));
 }
 
 /** Why a link cannot be used (for the hosted page), or null when it can. */
@@ -199,7 +221,7 @@ export async function completeLink(
     if (claimed.count !== 1) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
     const link = await tx.connectLink.findUniqueOrThrow({
       where: { id: linkId },
-      include: { connectedAccount: true },
+      include: { connectedAccount: true, authConfig: { select: { fieldValues: true } } },
     });
     const accountId = link.connectedAccountId;
     await tx.connectedAccount.update({
@@ -209,6 +231,8 @@ export async function completeLink(
         statusReason: null,
         statusChangedAt: now,
         authConfigId: link.authConfigId,
+        // The endpoints this account's tokens belong to, for every later refresh and revocation.
+        fieldValues: linkFieldValues(link),
         encryptedCredentials: deps.keyRing.encryptJson(result.credentials, accountId),
         credentialsKeyId: deps.keyRing.activeKeyId,
         scopes: result.scopes,

@@ -6,6 +6,7 @@ import { DomainError, notFound } from './errors.js';
 import { requestRevocation } from './oauth-client.js';
 import { publishEvents, recordEvent, type ConnectionEventType } from './outbox.js';
 import { needsRefresh, refreshAccountOnce, type OAuthCredentials } from './refresh.js';
+import { accountEndpoints } from './toolkit-endpoints.js';
 
 /** What tool execution gets: a usable token (refreshed first when due), or the API-key fields. */
 export interface IssuedAccessToken {
@@ -134,9 +135,10 @@ export async function revokeAccount(deps: DomainDeps, projectId: string, id: str
   let providerRevoked = false;
   if (account.encryptedCredentials && isOAuthScheme(account.authConfig.authScheme) && account.toolkit.revokeUrl) {
     const credentials = deps.keyRing.decryptJson<OAuthCredentials>(account.encryptedCredentials, account.id);
+    const urls = accountEndpoints(account);
     const endpoint = {
-      tokenUrl: account.toolkit.tokenUrl ?? account.toolkit.revokeUrl,
-      revokeUrl: account.toolkit.revokeUrl,
+      tokenUrl: urls.tokenUrl || urls.revokeUrl!,
+      revokeUrl: urls.revokeUrl,
       client: clientCredentialsOf(deps, account.authConfig, account.toolkit),
     };
     providerRevoked = await requestRevocation(endpoint, credentials.refreshToken ?? credentials.accessToken);

@@ -3,6 +3,7 @@ import { clientCredentialsOf } from './auth-configs.js';
 import type { DomainDeps } from './deps.js';
 import { requestRefresh } from './oauth-client.js';
 import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
+import { accountEndpoints } from './toolkit-endpoints.js';
 
 /** What an OAuth account's encrypted credentials hold. */
 export interface OAuthCredentials {
@@ -78,7 +79,7 @@ export async function refreshAccount(
 
       const outcome = credentials.refreshToken
         ? await requestRefresh(
-            { tokenUrl: account.toolkit.tokenUrl ?? '', client: clientCredentialsOf(deps, account.authConfig, account.toolkit) },
+            { tokenUrl: accountEndpoints(account).tokenUrl, client: clientCredentialsOf(deps, account.authConfig, account.toolkit) },
             credentials.refreshToken,
           )
         : account.tokenExpiresAt!.getTime() <= now

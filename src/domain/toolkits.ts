@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   credentialFieldSchema,
   loadCatalog,
+  urlPlaceholderPattern,
+  urlPlaceholders,
   type AuthScheme,
   type CatalogToolkit,
 } from '../catalog/index.js';
@@ -119,6 +121,15 @@ const slugSchema = z
 
 const endpointUrl = secureUrlSchema;
 
+/** An endpoint URL that may name the toolkit's fields as `[field]`, filled per auth config or per connection. */
+const endpointTemplate = z
+  .string()
+  .max(2000)
+  .superRefine((value, ctx) => {
+    const checked = secureUrlSchema.safeParse(value.replace(urlPlaceholderPattern, 'placeholder'));
+    for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
+
 const customSchemes = ['OAUTH2', 'API_KEY', 'BEARER_TOKEN', 'BASIC'] as const satisfies readonly AuthScheme[];
 
 function withoutNulls(value: unknown): unknown {
@@ -140,10 +151,10 @@ export const createToolkitInputSchema = z
     }),
     oauth2: z
       .object({
-        authorizeUrl: endpointUrl,
-        tokenUrl: endpointUrl,
-        revokeUrl: endpointUrl.nullish(),
-        userInfoUrl: endpointUrl.nullish(),
+        authorizeUrl: endpointTemplate,
+        tokenUrl: endpointTemplate,
+        revokeUrl: endpointTemplate.nullish(),
+        userInfoUrl: endpointTemplate.nullish(),
         scopes: z.array(z.string().trim().min(1)).nullish(),
         scopeDelimiter: z.string().min(1).max(3).nullish(),
         pkce: z.boolean().nullish(),
@@ -167,6 +178,16 @@ export const createToolkitInputSchema = z
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: `has the field name "${duplicate}" twice` });
+    }
+    for (const key of ['authorizeUrl', 'tokenUrl', 'revokeUrl', 'userInfoUrl'] as const) {
+      for (const name of urlPlaceholders(input.oauth2?.[key] ?? '')) {
+        const field = fields.find((f) => f.name === name);
+        if (!field) {
+          ctx.addIssue({ code: 'custom', path: ['oauth2', key], message: `names [${name}], which is not one of the fields` });
+        } else if (field.secret) {
+          ctx.addIssue({ code: 'custom', path: ['fields'], message: `"${name}" is part of a URL, so it cannot be secret` });
+        }
+      }
     }
   });
 

@@ -10,6 +10,7 @@ import { notFound } from '../domain/errors.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
+import { FieldValueInput, FieldValueRef, fieldValueList } from './field-value.js';
 import { AuthSchemeEnum } from './toolkit.js';
 
 const AuthConfigKindEnum = builder.enumType('AuthConfigKind', {
@@ -33,6 +34,11 @@ export const AuthConfigRef = builder.prismaNode('AuthConfig', {
     authScheme: t.expose('authScheme', { type: AuthSchemeEnum, description: 'The scheme this config authenticates with.' }),
     toolkit: t.relation('toolkit', { description: 'The toolkit this config authenticates.' }),
     scopes: t.exposeStringList('scopes', { description: "Scopes requested; empty means the toolkit's defaults." }),
+    fieldValues: t.field({
+      type: [FieldValueRef],
+      description: "Values for the placeholders in the toolkit's OAuth URLs, the same for every connection; the end user fills in the rest.",
+      resolve: (c) => fieldValueList(c.fieldValues),
+    }),
     enabled: t.boolean({ description: 'Disabled configs cannot start new connections.', resolve: (c) => c.status === 'ENABLED' }),
     isDefault: t.exposeBoolean('isDefault', { description: "Used by authorize when neither input nor session names one." }),
     hasCredentials: t.boolean({
@@ -92,6 +98,11 @@ builder.relayMutationField(
       authScheme: t.field({ type: AuthSchemeEnum, description: 'Scheme, when the toolkit supports several.' }),
       credentials: t.field({ type: ClientCredentialsInput, description: 'OAuth client credentials (OAuth toolkits).' }),
       scopes: t.stringList({ description: "Scopes to request; default: the toolkit's." }),
+      fieldValues: t.field({
+        type: [FieldValueInput],
+        description:
+          "Values for the placeholders in the toolkit's OAuth URLs. A placeholder that is a URL's whole host must be set here.",
+      }),
       isDefault: t.boolean({ description: "Make it the toolkit's default (the first config is)." }),
     }),
   },
@@ -117,12 +128,16 @@ builder.relayMutationField(
       name: t.string({ description: 'New name.' }),
       credentials: t.field({ type: ClientCredentialsInput, description: 'New client credentials.' }),
       scopes: t.stringList({ description: 'New scopes.' }),
+      fieldValues: t.field({
+        type: [FieldValueInput],
+        description: 'New placeholder values, replacing all of them; connected accounts keep the values they were connected with.',
+      }),
       enabled: t.boolean({ description: 'Enable or disable.' }),
       isDefault: t.boolean({ description: "Make it the toolkit's default." }),
     }),
   },
   {
-    description: 'Changes an auth config: name, credentials, scopes, enabled, default.',
+    description: 'Changes an auth config: name, credentials, scopes, URL placeholder values, enabled, default.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
       authConfig: await updateAuthConfig(ctx.deps, projectIdOf(ctx), { ...input, id: input.id.id }),

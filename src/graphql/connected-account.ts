@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { AuthSchemeEnum } from './toolkit.js';
+import { FieldValueRef, fieldValueList } from './field-value.js';
 import { findVisibleToolkit } from '../domain/toolkits.js';
 import { notFound } from '../domain/errors.js';
 
@@ -46,6 +47,11 @@ export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
       resolve: (account) => account.authConfig.authScheme,
     }),
     scopes: t.exposeStringList('scopes', { description: 'Scopes granted by the provider.' }),
+    fieldValues: t.field({
+      type: [FieldValueRef],
+      description: "The values its toolkit's OAuth URL placeholders were filled with (a shop, a tenant), fixed at connection.",
+      resolve: (account) => fieldValueList(account.fieldValues),
+    }),
     tokenExpiresAt: t.expose('tokenExpiresAt', {
       type: 'DateTime',
       nullable: true,

@@ -84,7 +84,8 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
     }),
     fields: t.field({
       type: [CredentialFieldRef],
-      description: 'Credentials form fields (API key, bearer token, basic auth schemes).',
+      description:
+        'Inputs the toolkit asks for: the credentials form (API key, bearer token, basic auth), and for OAuth the values its URLs name as `[field]`.',
       resolve: (row) => credentialFieldSchema.array().parse(row.fields),
     }),
     apiBaseUrl: t.exposeString('apiBaseUrl', { nullable: true, description: 'Base URL of the service API.' }),
@@ -146,7 +147,8 @@ builder.queryFields((t) => ({
 }));
 
 const OAuth2SettingsInput = builder.inputType('CustomToolkitOAuth2Input', {
-  description: 'OAuth 2 endpoints of a custom toolkit. URLs must be https, except on loopback.',
+  description:
+    'OAuth 2 endpoints of a custom toolkit. URLs must be https, except on loopback; `[field]` in a URL is filled from the field of that name (set on the auth config, or typed by the end user when it is not part of the host).',
   fields: (t) => ({
     authorizeUrl: t.string({ required: true, description: 'Authorization endpoint.' }),
     tokenUrl: t.string({ required: true, description: 'Token endpoint.' }),
@@ -184,7 +186,10 @@ builder.relayMutationField(
       categories: t.stringList({ description: 'Categories.' }),
       apiBaseUrl: t.string({ description: 'Base URL of the API.' }),
       oauth2: t.field({ type: OAuth2SettingsInput, description: 'Required for OAUTH2.' }),
-      fields: t.field({ type: [CredentialFieldInput], description: 'Required for API_KEY, BEARER_TOKEN, BASIC.' }),
+      fields: t.field({
+        type: [CredentialFieldInput],
+        description: 'The credentials form (required for API_KEY, BEARER_TOKEN, BASIC), or for OAUTH2 the fields its URLs name.',
+      }),
     }),
   },
   {

@@ -24,6 +24,12 @@ export interface OAuthProviderOptions {
   scopes?: string[];
   /** Listen address, default '127.0.0.1'. */
   host?: string;
+  /**
+   * Serve the OAuth endpoints only under `/t/<tenant>` (as multi-tenant providers put a tenant or
+   * realm in the path): the returned URLs include it, and the same endpoints without it, or
+   * under any other tenant, answer 404.
+   */
+  tenant?: string;
 }
 
 export interface OAuthProvider {
@@ -110,7 +116,15 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
 
   // Listen first: the issuer (and so every URL the provider renders) needs the port.
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const prefix = options.tenant === undefined ? '' : `/t/${options.tenant}`;
   const server = createServer((req, res) => {
+    if (prefix) {
+      const [path = '/', query] = (req.url ?? '/').split(/\?(.*)/s);
+      const inTenant = path.startsWith(`${prefix}/`);
+      const endpoints: string[] = Object.values(ROUTES);
+      if (!inTenant && (path.startsWith('/t/') || endpoints.includes(path))) return void res.writeHead(404).end('unknown tenant');
+      if (inTenant) req.url = path.slice(prefix.length) + (query === undefined ? '' : `?${query}`);
+    }
     if (handler) handler(req, res);
     else res.writeHead(503).end();
   });
@@ -216,10 +230,10 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
 
   return {
     issuer,
-    authorizeUrl: `${issuer}${ROUTES.authorization}`,
-    tokenUrl: `${issuer}${ROUTES.token}`,
-    revokeUrl: `${issuer}${ROUTES.revocation}`,
-    userInfoUrl: `${issuer}${ROUTES.userinfo}`,
+    authorizeUrl: `${issuer}${prefix}${ROUTES.authorization}`,
+    tokenUrl: `${issuer}${prefix}${ROUTES.token}`,
+    revokeUrl: `${issuer}${prefix}${ROUTES.revocation}`,
+    userInfoUrl: `${issuer}${prefix}${ROUTES.userinfo}`,
     tokenRequests: () => ({ ...counts }),
     async revokeAll(accountId?: string) {
       for (const [grantId, owner] of [...grants]) {

@@ -17,7 +17,7 @@ export interface LinkPageModel {
   mode: 'oauth' | 'form';
   /** Form POST target, the same for both modes. */
   actionUrl: string;
-  /** Credential inputs (mode 'form'). */
+  /** Credential inputs (mode 'form'), or the OAuth URL fields the user fills in (mode 'oauth'). */
   fields?: readonly CredentialField[];
   /** Previously typed values to refill after an error; ignored for secret fields. */
   values?: Readonly<Record<string, string>>;
@@ -86,18 +86,20 @@ function renderForm(model: LinkPageModel): SafeHtml {
     ? html`<div class="alert" id="form-error" role="alert">${model.formError}</div>`
     : null;
   const describedBy = formError ? html` aria-describedby="form-error"` : '';
+  const fields = model.fields ?? [];
+  const ids = fieldIds(fields);
+  const inputs = fields.map((field, i) => renderField(field, ids[i] ?? `field-${i}`, model));
   if (model.mode === 'oauth') {
     return html`${formError}<form method="post" action="${model.actionUrl}"${describedBy}>
 ${csrf}
+${inputs}
 <p class="lead">You will be sent to ${model.toolkit.name} to sign in and approve access.</p>
 <button type="submit" data-testid="connect-button">Connect ${model.toolkit.name}</button>
 </form>`;
   }
-  const fields = model.fields ?? [];
-  const ids = fieldIds(fields);
   return html`${formError}<form method="post" data-testid="credentials-form" action="${model.actionUrl}"${describedBy}>
 ${csrf}
-${fields.map((field, i) => renderField(field, ids[i] ?? `field-${i}`, model))}
+${inputs}
 <button type="submit" data-testid="submit">Connect</button>
 </form>`;
 }
