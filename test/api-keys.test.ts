@@ -25,6 +25,19 @@ describe('API keys: create, list, revoke', () => {
   });
   afterAll(() => app?.stop());
 
+  /** A connected graphql-ws client that records the close codes of its socket. */
+  function socketClient(token: string, closes: number[]) {
+    return createClient({
+      url: `ws://127.0.0.1:${app.port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => {}, // the close is expected
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: { closed: (event) => closes.push((event as { code: number }).code) },
+    });
+  }
+
   async function createKey(name: string, key: string = TEST_ADMIN_KEY) {
     const result = await app.gql(CREATE, { input: { name } }, key);
     expect(result.errors).toBeUndefined();
@@ -109,24 +122,8 @@ describe('API keys: create, list, revoke', () => {
   it('closes WebSockets of a revoked key: new operations at once, idle sockets within seconds', async () => {
     const { key, apiKey } = await createKey('socket');
     const closes: number[] = [];
-    const client = createClient({
-      url: `ws://127.0.0.1:${app.port}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => {}, // the close is expected
-      connectionParams: { authorization: `Bearer ${key}` },
-      on: { closed: (event) => closes.push((event as { code: number }).code) },
-    });
-    const idle = createClient({
-      url: `ws://127.0.0.1:${app.port}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => {}, // the close is expected
-      connectionParams: { authorization: `Bearer ${key}` },
-      on: { closed: (event) => closes.push((event as { code: number }).code) },
-    });
+    const client = socketClient(key, closes);
+    const idle = socketClient(key, closes);
     const run = (query: string) =>
       new Promise<any>((resolve) => {
         let value: unknown;
@@ -140,5 +137,23 @@ describe('API keys: create, list, revoke', () => {
     await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403, 4403]);
     await client.dispose();
     await idle.dispose();
+  });
+
+  it("closes a session client token's WebSockets once its session expires", async () => {
+    const { session, clientToken } = await startSession(app, 'u_socket');
+    const closes: number[] = [];
+    const client = socketClient(clientToken, closes);
+    const read = await new Promise<any>((resolve) => {
+      let value: unknown;
+      client.subscribe(
+        { query: 'query($id: ID!) { session(id: $id) { id } }', variables: { id: session.id } },
+        { next: (v) => (value = v), error: (e) => resolve({ errors: e }), complete: () => resolve(value) },
+      );
+    });
+    expect(read.data.session.id).toBe(session.id);
+
+    await app.database.prisma.session.updateMany({ where: { userId: 'u_socket' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403]);
+    await client.dispose();
   });
 });

@@ -77,3 +77,14 @@ export async function authenticateSessionToken(
   if (!session || (session.expiresAt && session.expiresAt <= new Date())) return null;
   return { sessionId: session.id, projectId: session.projectId, userId: session.userId };
 }
+
+/** Of these sessions, those whose client tokens no longer work: expired since, or gone. */
+export async function endedSessionIds(prisma: PrismaClient, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const live = await prisma.session.findMany({
+    where: { id: { in: [...ids] }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    select: { id: true },
+  });
+  const stillLive = new Set(live.map((row) => row.id));
+  return new Set(ids.filter((id) => !stillLive.has(id)));
+}

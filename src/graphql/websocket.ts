@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../db/index.js';
 import { revokedApiKeyIds } from '../domain/api-keys.js';
+import { endedSessionIds } from '../domain/sessions.js';
 import type { Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './limits.js';
 import { authenticate, type Yoga } from './server.js';
@@ -15,15 +16,16 @@ type EnvelopedExecutionArgs = ExecutionArgs & {
 };
 
 const FORBIDDEN = 4403;
-// How often open sockets are checked against revoked API keys. New operations are checked at
-// once; this bounds how long an already running subscription outlives its key.
+// How often open sockets are checked against revoked API keys and expired sessions. New
+// operations are checked at once; this bounds how long a running subscription outlives its key.
 const REVOCATION_CHECK_MS = 5_000;
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the GraphQL path of the HTTP server. The API key comes
  * in `connectionParams.authorization` and is checked when the socket connects (a missing or
  * wrong key closes it with 4403 before any operation runs), again for every operation, and
- * every few seconds while the socket is open, so a revoked key stops working on open sockets too.
+ * every few seconds while the socket is open, so a revoked key or an expired session client
+ * token stops working on open sockets too.
  */
 export function attachWebSocketServer(
   server: Server,
@@ -35,7 +37,7 @@ export function attachWebSocketServer(
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
   const principals = new Map<WebSocket, Principal>();
   const revocationCheck = setInterval(() => {
-    void closeRevoked(prisma, principals).catch(() => {}); // retried at the next tick
+    void closeEnded(prisma, principals).catch(() => {}); // retried at the next tick
   }, REVOCATION_CHECK_MS).unref();
   wss.on('close', () => clearInterval(revocationCheck));
   useServer(
@@ -98,13 +100,18 @@ export function attachWebSocketServer(
   return wss;
 }
 
-/** Closes the sockets whose API key was revoked since they connected. */
-async function closeRevoked(prisma: PrismaClient, principals: Map<WebSocket, Principal>): Promise<void> {
+/** Closes the sockets whose API key was revoked, or whose session expired, since they connected. */
+async function closeEnded(prisma: PrismaClient, principals: Map<WebSocket, Principal>): Promise<void> {
   const keyIds = new Set<string>();
-  for (const principal of principals.values()) if (principal.kind === 'apiKey') keyIds.add(principal.apiKeyId);
-  const revoked = await revokedApiKeyIds(prisma, [...keyIds]);
-  if (revoked.size === 0) return;
+  const sessionIds = new Set<string>();
+  for (const principal of principals.values()) {
+    if (principal.kind === 'apiKey') keyIds.add(principal.apiKeyId);
+    else sessionIds.add(principal.sessionId);
+  }
+  const [revoked, ended] = await Promise.all([revokedApiKeyIds(prisma, [...keyIds]), endedSessionIds(prisma, [...sessionIds])]);
+  if (revoked.size === 0 && ended.size === 0) return;
   for (const [socket, principal] of principals) {
-    if (principal.kind === 'apiKey' && revoked.has(principal.apiKeyId)) socket.close(FORBIDDEN, 'Forbidden');
+    const gone = principal.kind === 'apiKey' ? revoked.has(principal.apiKeyId) : ended.has(principal.sessionId);
+    if (gone) socket.close(FORBIDDEN, 'Forbidden');
   }
 }
