@@ -146,6 +146,24 @@ describe('webhooks (embedded database)', () => {
     await receiver.close();
   });
 
+  it("says whose account it was when the account is deleted, though the account is gone", async () => {
+    const receiver = await WebhookReceiver.start();
+    const { webhookEndpoint, secret } = await createEndpoint(app, { url: receiver.url(), eventTypes: ['connection.deleted'] });
+    const { connectedAccount } = await initiate(app, 'u_gone');
+    const deleted = await app.gql(`mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, {
+      id: connectedAccount.id,
+    });
+    expect(deleted.errors).toBeUndefined();
+
+    await waitFor(() => expect(receiver.received).toHaveLength(1));
+    expect(receiver.verified(secret)[0]).toMatchObject({
+      type: 'connection.deleted',
+      data: { connectedAccountId: connectedAccount.id, statusReason: 'DELETED', userId: 'u_gone', alias: null, toolkit: 'openai' },
+    });
+    await app.gql(DELETE, { id: webhookEndpoint.id });
+    await receiver.close();
+  });
+
   it('gives up on 410 at once, and on redirects, timeouts and 5xx when the schedule is used up', async () => {
     configureWebhookDelivery(app.deps, { retryDelaysMs: [50], jitter: 0, timeoutMs: 300 });
     const receivers = {

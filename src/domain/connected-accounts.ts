@@ -171,6 +171,7 @@ export async function deleteAccount(deps: DomainDeps, projectId: string, id: str
       type: 'connection.deleted',
       status: account.status,
       statusReason: 'DELETED',
+      accountSnapshot: { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug },
     });
   });
   await publishEvents(deps, [event]);

@@ -30,7 +30,16 @@ export interface NewConnectionEvent {
   type: ConnectionEventType;
   status: ConnectionStatus;
   statusReason: string | null;
+  /** Only for events that outlive the account: who it belonged to. */
+  accountSnapshot?: AccountSnapshot;
 }
+
+// A type, not an interface, so that Prisma accepts it as JSON.
+export type AccountSnapshot = {
+  userId: string;
+  alias: string | null;
+  toolkit: string;
+};
 
 export interface RecordedEvent {
   id: string;

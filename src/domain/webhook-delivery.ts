@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { z } from 'zod';
 import type { Transaction } from '../db/locks.js';
 import type { DomainDeps } from './deps.js';
 import { notFound } from './errors.js';
+import type { AccountSnapshot } from './outbox.js';
 import { signingSecretOf, WEBHOOK_SECRET_PREFIX } from './webhooks.js';
 import { publicId } from './public-ids.js';
 
@@ -91,6 +93,12 @@ function claimDue(deps: DomainDeps, policy: WebhookDeliveryPolicy, now: Date) {
     RETURNING w.id, w."endpointId", w."eventId", w.attempts`;
 }
 
+const accountSnapshotSchema = z.object({ userId: z.string(), alias: z.string().nullable(), toolkit: z.string() });
+
+function accountSnapshotOf(stored: unknown): AccountSnapshot | Record<string, never> {
+  return accountSnapshotSchema.safeParse(stored).data ?? {};
+}
+
 /** The JSON bodies of the claimed events (Standard Webhooks' `type`, `timestamp`, `data`), by event id. */
 async function bodiesOf(deps: DomainDeps, eventIds: string[]): Promise<Map<string, string>> {
   const events = await deps.prisma.connectionEvent.findMany({ where: { id: { in: eventIds } } });
@@ -101,8 +109,12 @@ async function bodiesOf(deps: DomainDeps, eventIds: string[]): Promise<Map<strin
   const accountById = new Map(accounts.map((a) => [a.id, a]));
   return new Map(
     events.map((event) => {
-      // A deleted account is gone from the table; its events still say which account it was.
+      // A deleted account is gone from the table; its events still say which account it was,
+      // and its deletion event whose it was.
       const account = accountById.get(event.connectedAccountId);
+      const owner = account
+        ? { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug }
+        : accountSnapshotOf(event.accountSnapshot);
       const data = {
         id: event.id,
         connectedAccountId: publicId('ConnectedAccount', event.connectedAccountId),
@@ -110,7 +122,7 @@ async function bodiesOf(deps: DomainDeps, eventIds: string[]): Promise<Map<strin
         status: event.status,
         statusReason: event.statusReason,
         occurredAt: event.occurredAt.toISOString(),
-        ...(account ? { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug } : {}),
+        ...owner,
       };
       return [event.id, JSON.stringify({ type: event.type, timestamp: data.occurredAt, data })];
     }),

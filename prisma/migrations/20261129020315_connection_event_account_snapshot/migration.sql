@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ConnectionEvent" ADD COLUMN     "accountSnapshot" JSONB;
