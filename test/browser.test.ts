@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
-import { setUpOAuthToolkit } from './support/oauth-flow.js';
+import { setUpOAuthToolkit, setUpTenantedToolkit } from './support/oauth-flow.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
@@ -15,15 +15,29 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 }
 
+/** Signs in as maria on the provider's login page and consents; returns the login page's URL. */
+async function signInAndConsent(page: Page): Promise<string> {
+  await page.waitForURL(/\/interaction\//);
+  const loginUrl = page.url();
+  await page.fill('input[name="login"]', 'maria');
+  await page.fill('input[name="password"]', 'x');
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('form input[name="prompt"][value="consent"]', { state: 'attached' });
+  await page.click('button[type="submit"]');
+  return loginUrl;
+}
+
 describe('the hosted pages in Chromium', () => {
   let app: TestApp;
   let provider: OAuthProvider;
+  let tenantProvider: OAuthProvider;
   let browser: Browser;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     app = await startTestApp(await createPGliteDatabase());
     ({ provider } = await setUpOAuthToolkit(app));
+    ({ provider: tenantProvider } = await setUpTenantedToolkit(app));
     await app.gql(`mutation { updateProject(input: { name: "Acme Assistant", accentColor: "#0e7490" }) { project { id } } }`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -42,6 +56,7 @@ describe('the hosted pages in Chromium', () => {
     await browser?.close();
     await app?.stop();
     await provider?.close();
+    await tenantProvider?.close();
   });
 
   it('connects an OAuth toolkit: Connect, sign in, consent, back to a success page', async () => {
@@ -58,17 +73,32 @@ describe('the hosted pages in Chromium', () => {
     await screenshot(page, 'oauth-link-page');
 
     await page.getByTestId('connect-button').click();
-    await page.waitForURL(/\/interaction\//);
-    await page.fill('input[name="login"]', 'maria');
-    await page.fill('input[name="password"]', 'x');
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('form input[name="prompt"][value="consent"]', { state: 'attached' });
-    await page.click('button[type="submit"]');
+    await signInAndConsent(page);
 
     await page.getByTestId('connect-success').waitFor();
     await screenshot(page, 'oauth-success-page');
     expect((await status.next()).data.connectionStatus.status).toBe('ACTIVE');
     await status.close();
+    await context.close();
+  });
+
+  it('connects an OAuth toolkit whose URL needs a workspace the user types first', async () => {
+    const { session, clientToken } = await startSession(app, 'maria@example.com', ['tenanted']);
+    const { connectLink } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'tenanted' });
+    const context = await browser.newContext({ viewport: { width: 420, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(connectLink.url);
+    await page.getByLabel('Workspace').fill('Not Valid');
+    await page.getByTestId('connect-button').click();
+    await page.getByText('Workspace does not look right.').waitFor();
+    expect(await page.getByLabel('Workspace').inputValue()).toBe('Not Valid');
+    await screenshot(page, 'oauth-fields-error');
+    await page.getByLabel('Workspace').fill('acme');
+
+    await page.getByTestId('connect-button').click();
+    expect(new URL(await signInAndConsent(page)).origin).toBe(tenantProvider.issuer);
+    await page.getByTestId('connect-success').waitFor();
+    expect(tenantProvider.tokenRequests()).toMatchObject({ authorization_code: 1 });
     await context.close();
   });
 

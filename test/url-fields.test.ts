@@ -4,8 +4,8 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, AUTHORIZE, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
-import { startOAuthProvider, type OAuthProvider } from './support/oauth-provider.js';
-import { CLIENT } from './support/oauth-flow.js';
+import type { OAuthProvider } from './support/oauth-provider.js';
+import { CLIENT, setUpTenantedToolkit } from './support/oauth-flow.js';
 
 const CREATE_AUTH_CONFIG = `mutation($input: CreateAuthConfigInput!) {
   createAuthConfig(input: $input) { authConfig { id fieldValues { name value } } }
@@ -37,26 +37,7 @@ describe('OAuth URLs with [field] placeholders', () => {
 
   beforeAll(async () => {
     app = await startTestApp(await createPGliteDatabase());
-    const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
-    provider = await startOAuthProvider({ clients: [{ ...CLIENT, redirectUris: [redirectUri] }], tenant: 'acme' });
-    const tenantUrl = (url: string) => url.replace('/t/acme/', '/t/[tenant]/');
-    const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
-      input: {
-        slug: 'tenanted',
-        name: 'Tenanted CRM',
-        authScheme: 'OAUTH2',
-        oauth2: {
-          authorizeUrl: tenantUrl(provider.authorizeUrl),
-          tokenUrl: tenantUrl(provider.tokenUrl),
-          revokeUrl: tenantUrl(provider.revokeUrl),
-          scopes: ['openid', 'offline_access'],
-        },
-        fields: [{ name: 'tenant', label: 'Workspace', secret: false, pattern: '^[a-z][a-z0-9-]*$' }],
-      },
-    });
-    expect(created.errors).toBeUndefined();
-    const config = await app.gql(CREATE_AUTH_CONFIG, { input: { toolkit: 'tenanted', name: 'Tenanted app', credentials: CLIENT } });
-    expect(config.errors).toBeUndefined();
+    ({ provider } = await setUpTenantedToolkit(app));
   });
   afterAll(async () => {
     await app?.stop();

@@ -52,6 +52,37 @@ export async function setUpOAuthToolkit(
   return { provider, redirectUri };
 }
 
+/**
+ * A provider that serves its endpoints under `/t/acme` only, and a custom toolkit `tenanted`
+ * whose URLs say `/t/[tenant]`, with an auth config that leaves the tenant to the end user.
+ */
+export async function setUpTenantedToolkit(app: TestApp): Promise<{ provider: OAuthProvider }> {
+  const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
+  const provider = await startOAuthProvider({ clients: [{ ...CLIENT, redirectUris: [redirectUri] }], tenant: 'acme' });
+  const tenantUrl = (url: string) => url.replace('/t/acme/', '/t/[tenant]/');
+  const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+    input: {
+      slug: 'tenanted',
+      name: 'Tenanted CRM',
+      authScheme: 'OAUTH2',
+      oauth2: {
+        authorizeUrl: tenantUrl(provider.authorizeUrl),
+        tokenUrl: tenantUrl(provider.tokenUrl),
+        revokeUrl: tenantUrl(provider.revokeUrl),
+        scopes: ['openid', 'offline_access'],
+      },
+      fields: [{ name: 'tenant', label: 'Workspace', secret: false, pattern: '^[a-z][a-z0-9-]*$' }],
+    },
+  });
+  expect(created.errors).toBeUndefined();
+  const config = await app.gql(
+    `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`,
+    { input: { toolkit: 'tenanted', name: 'Tenanted app', credentials: CLIENT } },
+  );
+  expect(config.errors).toBeUndefined();
+  return { provider };
+}
+
 /** Opens the hosted page and clicks Connect: returns where the browser is sent next. */
 export async function clickConnect(browser: Browser, linkUrl: string): Promise<string> {
   const page = await browser.request(linkUrl);
