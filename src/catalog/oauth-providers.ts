@@ -67,6 +67,10 @@ function subdomainField(name: string, urls: string[]): CredentialFieldInput {
   };
 }
 
+// The providers grant's code exchange authenticates with HTTP Basic (grant/lib/flow/oauth2.js):
+// refresh and revocation must use the same method, or providers that insist on it refuse them.
+const grantBasicAuthProviders = /autodesk|ebay|fitbit|homeaway|hootsuite|notion|reddit|trustpilot|twitter/;
+
 /** Turns one grant record (plus its override, if any) into a catalog entry, not yet validated. */
 export function toolkitFromGrantProvider(key: string, raw: unknown): CatalogToolkitInput {
   const parsed = grantProviderSchema.safeParse(raw);
@@ -82,6 +86,7 @@ export function toolkitFromGrantProvider(key: string, raw: unknown): CatalogTool
     tokenUrl: provider.access_url,
     ...(provider.request_url ? { requestUrl: provider.request_url } : {}),
     scopeDelimiter: provider.scope_delimiter ?? grantDefaultScopeDelimiter,
+    ...(provider.oauth === 2 && grantBasicAuthProviders.test(key) ? { tokenAuthMethod: 'client_secret_basic' } : {}),
     ...override.oauth,
   };
   const urls = [oauth.authorizeUrl, oauth.tokenUrl, oauth.requestUrl, oauth.revokeUrl, oauth.userInfoUrl];

@@ -71,6 +71,8 @@ export const oauthSchema = z
     defaultScopes: z.array(z.string().min(1)).default([]),
     scopeDelimiter: z.string().min(1).default(' '),
     pkce: z.boolean().default(false),
+    /** How the client authenticates at the token and revocation endpoints. */
+    tokenAuthMethod: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
   })
   .superRefine((oauth, ctx) => {
     if (oauth.version === 1 && !oauth.requestUrl) {

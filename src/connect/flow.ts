@@ -58,6 +58,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
     scopes: requestedScopes(link),
     scopeDelimiter: toolkit.scopeDelimiter,
     pkce: toolkit.pkce,
+    tokenAuthMethod: toolkit.tokenAuthMethod,
     redirectUri,
   };
 }

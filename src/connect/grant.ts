@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { grantProviders } from '../catalog/index.js';
 import type { PrismaClient } from '../db/index.js';
+import type { TokenAuthMethod } from '../generated/prisma/client.js';
 
 // The only module that knows grant: the OAuth 1/2 redirect dance. Replacing grant means
 // rewriting this file and nothing else.
@@ -30,6 +31,8 @@ export interface OAuthFlowSettings {
   scopes: readonly string[];
   scopeDelimiter: string;
   pkce: boolean;
+  /** How the client authenticates when exchanging the code (OAuth 2). */
+  tokenAuthMethod: TokenAuthMethod;
   redirectUri: string;
 }
 
@@ -116,6 +119,7 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
       scope: [...flow.scopes],
       scope_delimiter: flow.scopeDelimiter,
       pkce: flow.version === 2 && flow.pkce,
+      ...(flow.tokenAuthMethod === 'CLIENT_SECRET_BASIC' ? { token_endpoint_auth_method: 'client_secret_basic' } : {}),
       redirect_uri: flow.redirectUri,
     };
   }

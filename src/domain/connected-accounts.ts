@@ -1,12 +1,11 @@
 import type { ConnectedAccount, ConnectionStatus } from '../generated/prisma/client.js';
-import { clientCredentialsOf, isOAuthScheme } from './auth-configs.js';
+import { isOAuthScheme } from './auth-configs.js';
 import { credentialFieldSchema } from '../catalog/index.js';
 import type { DomainDeps } from './deps.js';
 import { DomainError, notFound } from './errors.js';
 import { requestRevocation } from './oauth-client.js';
 import { publishEvents, recordEvent, type ConnectionEventType } from './outbox.js';
-import { needsRefresh, refreshAccountOnce, type OAuthCredentials } from './refresh.js';
-import { accountEndpoints } from './toolkit-endpoints.js';
+import { needsRefresh, refreshAccountOnce, tokenEndpointOf, type OAuthCredentials } from './refresh.js';
 
 /** What tool execution gets: a usable token (refreshed first when due), or the API-key fields. */
 export interface IssuedAccessToken {
@@ -135,12 +134,7 @@ export async function revokeAccount(deps: DomainDeps, projectId: string, id: str
   let providerRevoked = false;
   if (account.encryptedCredentials && isOAuthScheme(account.authConfig.authScheme) && account.toolkit.revokeUrl) {
     const credentials = deps.keyRing.decryptJson<OAuthCredentials>(account.encryptedCredentials, account.id);
-    const urls = accountEndpoints(account);
-    const endpoint = {
-      tokenUrl: urls.tokenUrl || urls.revokeUrl!,
-      revokeUrl: urls.revokeUrl,
-      client: clientCredentialsOf(deps, account.authConfig, account.toolkit),
-    };
+    const endpoint = tokenEndpointOf(deps, account);
     providerRevoked = await requestRevocation(endpoint, credentials.refreshToken ?? credentials.accessToken);
     if (credentials.refreshToken) await requestRevocation(endpoint, credentials.accessToken);
   }

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
+import type { TokenAuthMethod } from '../generated/prisma/client.js';
 import type { ClientCredentials } from './auth-configs.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -9,6 +10,7 @@ export interface TokenEndpoint {
   tokenUrl: string;
   revokeUrl?: string | null;
   client: ClientCredentials;
+  authMethod: TokenAuthMethod;
 }
 
 // Tolerant of what real providers send: `refresh_token: null`, no `expires_in`, numbers as
@@ -46,6 +48,12 @@ function endpointOptions(url: string) {
   };
 }
 
+function clientAuthOf(endpoint: TokenEndpoint): oauth.ClientAuth {
+  return endpoint.authMethod === 'CLIENT_SECRET_BASIC'
+    ? oauth.ClientSecretBasic(endpoint.client.clientSecret)
+    : oauth.ClientSecretPost(endpoint.client.clientSecret);
+}
+
 function serverOf(endpoint: TokenEndpoint): oauth.AuthorizationServer {
   const url = new URL(endpoint.tokenUrl);
   return {
@@ -62,7 +70,7 @@ export async function requestRefresh(endpoint: TokenEndpoint, refreshToken: stri
     response = await oauth.refreshTokenGrantRequest(
       serverOf(endpoint),
       { client_id: endpoint.client.clientId },
-      oauth.ClientSecretPost(endpoint.client.clientSecret),
+      clientAuthOf(endpoint),
       refreshToken,
       endpointOptions(endpoint.tokenUrl),
     );
@@ -96,7 +104,7 @@ export async function requestRevocation(endpoint: TokenEndpoint, token: string):
     const response = await oauth.revocationRequest(
       serverOf(endpoint),
       { client_id: endpoint.client.clientId },
-      oauth.ClientSecretPost(endpoint.client.clientSecret),
+      clientAuthOf(endpoint),
       token,
       endpointOptions(endpoint.revokeUrl),
     );

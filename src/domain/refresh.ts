@@ -1,7 +1,7 @@
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type AuthConfig, type Toolkit } from '../generated/prisma/client.js';
 import { clientCredentialsOf } from './auth-configs.js';
 import type { DomainDeps } from './deps.js';
-import { requestRefresh } from './oauth-client.js';
+import { requestRefresh, type TokenEndpoint } from './oauth-client.js';
 import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
 import { accountEndpoints } from './toolkit-endpoints.js';
 
@@ -20,6 +20,23 @@ const MAX_JITTER_MS = 60_000;
 /** Closer than this to expiry, a token is refreshed before being handed out, schedule or not. */
 const LAST_MOMENT_MS = 30_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
+
+/**
+ * Where and how an account's tokens are refreshed and revoked: its toolkit's endpoints filled
+ * with the values it was connected with, its auth config's client, the toolkit's auth method.
+ */
+export function tokenEndpointOf(
+  deps: DomainDeps,
+  account: { toolkit: Toolkit; authConfig: AuthConfig; fieldValues: unknown },
+): TokenEndpoint {
+  const urls = accountEndpoints(account);
+  return {
+    tokenUrl: urls.tokenUrl || urls.revokeUrl!,
+    revokeUrl: urls.revokeUrl,
+    client: clientCredentialsOf(deps, account.authConfig, account.toolkit),
+    authMethod: account.toolkit.tokenAuthMethod,
+  };
+}
 
 /**
  * When to refresh ahead of expiry: a margin (a third of the lifetime, at most 5 minutes) plus
@@ -78,10 +95,7 @@ export async function refreshAccount(
       const cas = { id: account.id, version: account.version };
 
       const outcome = credentials.refreshToken
-        ? await requestRefresh(
-            { tokenUrl: accountEndpoints(account).tokenUrl, client: clientCredentialsOf(deps, account.authConfig, account.toolkit) },
-            credentials.refreshToken,
-          )
+        ? await requestRefresh(tokenEndpointOf(deps, account), credentials.refreshToken)
         : account.tokenExpiresAt!.getTime() <= now
           ? ({ kind: 'rejected', error: 'access_token_expired', description: 'No refresh token was issued.' } as const)
           : null;

@@ -10,7 +10,7 @@ import {
 } from '../catalog/index.js';
 import type { PrismaClient } from '../db/index.js';
 import { withAdvisoryLock } from '../db/locks.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma, TokenAuthMethod } from '../generated/prisma/client.js';
 import { DomainError } from './errors.js';
 import { parseInput, secureUrlSchema } from './validation.js';
 
@@ -69,6 +69,7 @@ function catalogRow(entry: CatalogToolkit) {
     defaultScopes: oauth?.defaultScopes ?? [],
     scopeDelimiter: oauth?.scopeDelimiter ?? ' ',
     pkce: oauth?.pkce ?? false,
+    tokenAuthMethod: (oauth?.tokenAuthMethod === 'client_secret_basic' ? 'CLIENT_SECRET_BASIC' : 'CLIENT_SECRET_POST') as TokenAuthMethod,
     fields: entry.fields as Prisma.InputJsonValue,
     apiBaseUrl: entry.apiBaseUrl ?? null,
   };
@@ -158,6 +159,7 @@ export const createToolkitInputSchema = z
         scopes: z.array(z.string().trim().min(1)).nullish(),
         scopeDelimiter: z.string().min(1).max(3).nullish(),
         pkce: z.boolean().nullish(),
+        tokenAuthMethod: z.enum(['CLIENT_SECRET_POST', 'CLIENT_SECRET_BASIC']).nullish(),
       })
       .nullish(),
     // GraphQL clients may send explicit nulls for optional field properties.
@@ -222,6 +224,7 @@ export async function createToolkit(prisma: PrismaClient, projectId: string, raw
         defaultScopes: oauth?.scopes ?? [],
         scopeDelimiter: oauth?.scopeDelimiter ?? ' ',
         pkce: oauth?.pkce ?? true,
+        tokenAuthMethod: oauth?.tokenAuthMethod ?? 'CLIENT_SECRET_POST',
         fields: (input.fields ?? []) as Prisma.InputJsonValue,
       },
     });

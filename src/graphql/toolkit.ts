@@ -5,7 +5,7 @@ import {
   toolkitOrder,
   visibleToolkitsWhere,
 } from '../domain/toolkits.js';
-import type { Toolkit as ToolkitRow } from '../generated/prisma/client.js';
+import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 
@@ -43,6 +43,14 @@ const CredentialFieldRef = builder.objectRef<CredentialField>('CredentialField')
   }),
 });
 
+const TokenAuthMethodEnum = builder.enumType('TokenAuthMethod', {
+  description: 'How the OAuth client authenticates at the token and revocation endpoints (RFC 6749 section 2.3.1).',
+  values: {
+    CLIENT_SECRET_POST: { description: 'client_id and client_secret in the form body.' },
+    CLIENT_SECRET_BASIC: { description: 'HTTP Basic authentication with the client id and secret.' },
+  } satisfies Record<TokenAuthMethod, unknown>,
+});
+
 const ToolkitOAuthRef = builder.objectRef<ToolkitRow>('ToolkitOAuth').implement({
   description: "The toolkit's OAuth endpoints and defaults.",
   fields: (t) => ({
@@ -55,6 +63,10 @@ const ToolkitOAuthRef = builder.objectRef<ToolkitRow>('ToolkitOAuth').implement(
     defaultScopes: t.exposeStringList('defaultScopes', { description: 'Scopes requested when an auth config names none.' }),
     scopeDelimiter: t.exposeString('scopeDelimiter', { description: 'How scopes are joined in the authorization request.' }),
     pkce: t.exposeBoolean('pkce', { description: 'Whether the flow uses PKCE (S256).' }),
+    tokenAuthMethod: t.expose('tokenAuthMethod', {
+      type: TokenAuthMethodEnum,
+      description: 'How the client authenticates at the token and revocation endpoints.',
+    }),
   }),
 });
 
@@ -157,6 +169,10 @@ const OAuth2SettingsInput = builder.inputType('CustomToolkitOAuth2Input', {
     userInfoUrl: t.string({ description: 'User info endpoint.' }),
     scopeDelimiter: t.string({ description: 'Scope separator (default: a space).' }),
     pkce: t.boolean({ description: 'Use PKCE (default: true).' }),
+    tokenAuthMethod: t.field({
+      type: TokenAuthMethodEnum,
+      description: 'How the client authenticates at the token endpoint (default: CLIENT_SECRET_POST).',
+    }),
   }),
 });
 

@@ -13,6 +13,7 @@ export async function setUpOAuthToolkit(
   app: TestApp,
   options: Partial<OAuthProviderOptions> = {},
   slug = 'acme',
+  oauth2Extras: Record<string, unknown> = {},
 ): Promise<{ provider: OAuthProvider; redirectUri: string }> {
   const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
   const provider = await startOAuthProvider({
@@ -33,6 +34,7 @@ export async function setUpOAuthToolkit(
           revokeUrl: provider.revokeUrl,
           userInfoUrl: provider.userInfoUrl,
           scopes: ['openid', 'offline_access', 'contacts.read'],
+          ...oauth2Extras,
         },
       },
     },

@@ -30,6 +30,12 @@ export interface OAuthProviderOptions {
    * under any other tenant, answer 404.
    */
   tenant?: string;
+  /**
+   * Insist on this client authentication at the token and revocation endpoints, as some real
+   * providers do (oidc-provider itself accepts either): requests using the other one get 401
+   * invalid_client. Default: either is accepted.
+   */
+  clientAuth?: 'client_secret_post' | 'client_secret_basic';
 }
 
 export interface OAuthProvider {
@@ -124,6 +130,13 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
       const endpoints: string[] = Object.values(ROUTES);
       if (!inTenant && (path.startsWith('/t/') || endpoints.includes(path))) return void res.writeHead(404).end('unknown tenant');
       if (inTenant) req.url = path.slice(prefix.length) + (query === undefined ? '' : `?${query}`);
+    }
+    if (options.clientAuth && req.method === 'POST' && /^\/token(\/revocation)?$/.test((req.url ?? '').split('?')[0]!)) {
+      const basic = /^Basic /i.test(req.headers.authorization ?? '');
+      if (basic !== (options.clientAuth === 'client_secret_basic')) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ error: 'invalid_client', error_description: `use ${options.clientAuth}` }));
+      }
     }
     if (handler) handler(req, res);
     else res.writeHead(503).end();
