@@ -115,7 +115,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
     };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    const yoga = createGraphQLServer(deps, graphqlLimits);
+    const yoga = createGraphQLServer(deps, graphqlLimits, config.corsOrigins);
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();

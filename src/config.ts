@@ -39,6 +39,24 @@ export const configSchema = z.object({
       .transform((value) => (/^true$/i.test(value) ? 1 : /^false$/i.test(value) ? 0 : Number(value)))
       .optional(),
   ),
+  // Browser origins allowed to call /graphql. Calls authenticate with bearer tokens, never
+  // cookies, so any origin is safe; operators may still narrow it.
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.union([
+            z.literal('*'),
+            z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+              error: 'must be * or a comma-separated list of origins such as https://chat.example.com',
+            }),
+          ]),
+        ),
+      )
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof configSchema>;
@@ -56,6 +74,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted; unset: none. */
   trustProxy: number | undefined;
+  /** Origins allowed to call /graphql from a browser; `['*']` (the default) allows any. */
+  corsOrigins: readonly string[];
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
 }
@@ -95,7 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // One line per variable: its first problem is the one to fix.
     const lines = new Map<string, string>();
     for (const issue of result.error.issues) {
-      const name = issue.path.join('.');
+      const name = String(issue.path[0]); // the variable, not a position inside its value
       if (!lines.has(name)) lines.set(name, `Invalid environment variable ${name}: ${issue.message}`);
     }
     throw new ConfigError([...lines.values()].join('\n'));
@@ -115,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: parsed.LOG_LEVEL,
     // 0 is the same as unset: the socket's address is the client's.
     trustProxy: parsed.TRUST_PROXY || undefined,
+    corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
     managedOAuthApps: managed.apps,
   };
 }

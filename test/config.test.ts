@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       adminApiKey: undefined,
       encryptionKeys: undefined,
       logLevel: 'info',
+      corsOrigins: ['*'],
       managedOAuthApps: new Map(),
     });
   });
@@ -34,8 +35,10 @@ describe('configuration from the environment', () => {
       REDIS_URL: 'redis://cache:6379',
       ADMIN_API_KEY: 'a-long-enough-admin-key-0123456789',
       LOG_LEVEL: 'warn',
+      CORS_ORIGINS: 'https://chat.example.com, http://localhost:5173',
     });
     expect(config).toMatchObject({
+      corsOrigins: ['https://chat.example.com', 'http://localhost:5173'],
       port: 8080,
       publicUrl: 'https://connect.example.com',
       databaseUrl: 'postgresql://app@db:5432/connect',
@@ -60,6 +63,7 @@ describe('configuration from the environment', () => {
     [{ PUBLIC_URL: 'ftp://x' }, 'Invalid environment variable PUBLIC_URL:'],
     [{ ADMIN_API_KEY: 'short' }, 'Invalid environment variable ADMIN_API_KEY: must be at least 24 characters long'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid environment variable LOG_LEVEL: must be one of'],
+    [{ CORS_ORIGINS: 'https://chat.example.com/app' }, 'Invalid environment variable CORS_ORIGINS: must be * or a comma-separated list'],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
     try {

@@ -81,11 +81,24 @@ function wasMasked(error: unknown): boolean {
   return original instanceof Error && !(original instanceof GraphQLError);
 }
 
-export function createGraphQLServer(deps: DomainDeps, limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS): Yoga {
+export function createGraphQLServer(
+  deps: DomainDeps,
+  limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
+  corsOrigins: readonly string[] = ['*'],
+): Yoga {
   const { prisma, logger } = deps;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Browsers never send credentials: every call carries its key in the Authorization header,
+    // so no other site can ride on a user's cookies, whatever the origin.
+    cors: {
+      origin: [...corsOrigins],
+      credentials: false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'accept'],
+      maxAge: 600,
+    },
     graphiql: { subscriptionsProtocol: 'WS', title: 'Connect server' },
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
