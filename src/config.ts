@@ -15,6 +15,13 @@ const urlWithProtocols = (protocols: readonly string[]) =>
       error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     });
 
+const corsOriginSchema = z.union([
+  z.literal('*'),
+  z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+    error: 'must be * or a comma-separated list of origins such as https://chat.example.com',
+  }),
+]);
+
 /** The environment the server reads, with its defaults. Documented one-to-one in README.md. */
 export const configSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(4000),
@@ -45,16 +52,7 @@ export const configSchema = z.object({
     z
       .string()
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
-      .pipe(
-        z.array(
-          z.union([
-            z.literal('*'),
-            z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
-              error: 'must be * or a comma-separated list of origins such as https://chat.example.com',
-            }),
-          ]),
-        ),
-      )
+      .pipe(z.array(corsOriginSchema).min(1, { error: 'must list at least one origin, or be *' }))
       .optional(),
   ),
 });

@@ -64,6 +64,7 @@ describe('configuration from the environment', () => {
     [{ ADMIN_API_KEY: 'short' }, 'Invalid environment variable ADMIN_API_KEY: must be at least 24 characters long'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid environment variable LOG_LEVEL: must be one of'],
     [{ CORS_ORIGINS: 'https://chat.example.com/app' }, 'Invalid environment variable CORS_ORIGINS: must be * or a comma-separated list'],
+    [{ CORS_ORIGINS: ' , ' }, 'Invalid environment variable CORS_ORIGINS: must list at least one origin'],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
     try {

@@ -34,6 +34,16 @@ function submit(opened: Awaited<ReturnType<typeof openLink>>, fields: Record<str
 describe('OAuth URLs with [field] placeholders', () => {
   let app: TestApp;
   let provider: OAuthProvider;
+  const createToolkit = (variables: { input: Record<string, unknown> }) =>
+    app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, variables);
+
+  /** A custom OAuth toolkit whose endpoints are `<base>/auth` and `<base>/token`. */
+  async function createTemplatedToolkit(slug: string, base: string, field: Record<string, unknown>) {
+    const created = await createToolkit({
+      input: { slug, name: slug, authScheme: 'OAUTH2', oauth2: { authorizeUrl: `${base}/auth`, tokenUrl: `${base}/token` }, fields: [field] },
+    });
+    expect(created.errors).toBeUndefined();
+  }
 
   beforeAll(async () => {
     app = await startTestApp(await createPGliteDatabase());
@@ -82,6 +92,22 @@ describe('OAuth URLs with [field] placeholders', () => {
     expect(revoked.data!.revokeConnectedAccount.providerRevoked).toBe(true);
   });
 
+  it("uses the auth config's value when its owner fixed the field after the user typed one", async () => {
+    const opened = await openLink(app, 'u_late', 'tenanted');
+    const started = await submit(opened, { tenant: 'other' });
+    expect(started.status).toBe(303);
+    const configs = await app.gql(`{ authConfigs(first: 5, toolkit: "tenanted") { edges { node { id name } } } }`);
+    const config = configs.data!.authConfigs.edges.find((e: any) => e.node.name === 'Tenanted app').node;
+    const fixed = await app.gql(UPDATE_AUTH_CONFIG, { input: { id: config.id, fieldValues: [{ name: 'tenant', value: 'acme' }] } });
+    expect(fixed.errors).toBeUndefined();
+
+    const { history } = await opened.browser.navigate(new URL(started.headers.get('location')!, opened.connectLink.url).toString());
+    expect(history.some((hop) => hop.startsWith(`${provider.issuer}/t/acme/auth?`))).toBe(true);
+    const row = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(opened.connectedAccount.id) } });
+    expect(row).toMatchObject({ status: 'ACTIVE', fieldValues: { tenant: 'acme' } });
+    expect((await app.gql(UPDATE_AUTH_CONFIG, { input: { id: config.id, fieldValues: [] } })).errors).toBeUndefined();
+  });
+
   it('asks nothing when the auth config sets the field, and ignores a value posted anyway', async () => {
     const config = await app.gql(CREATE_AUTH_CONFIG, {
       input: {
@@ -122,15 +148,15 @@ describe('OAuth URLs with [field] placeholders', () => {
   it('rejects custom toolkits whose placeholders name no field or a secret one', async () => {
     const base = { name: 'Broken', authScheme: 'OAUTH2' };
     const urls = (path: string) => ({ authorizeUrl: `https://id.example.com/${path}/auth`, tokenUrl: 'https://id.example.com/token' });
-    const unknown = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+    const unknown = await createToolkit({
       input: { ...base, slug: 'broken-a', oauth2: urls('[realm]') },
     });
     expect(unknown.errors?.[0]?.message).toContain('names [realm], which is not one of the fields');
-    const secret = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+    const secret = await createToolkit({
       input: { ...base, slug: 'broken-b', oauth2: urls('[realm]'), fields: [{ name: 'realm', label: 'Realm', secret: true }] },
     });
     expect(secret.errors?.[0]?.message).toContain('cannot be secret');
-    const plainHttp = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+    const plainHttp = await createToolkit({
       input: {
         ...base,
         slug: 'broken-c',
@@ -139,6 +165,51 @@ describe('OAuth URLs with [field] placeholders', () => {
       },
     });
     expect(plainHttp.errors?.[0]?.message).toContain('must use https');
+    // Spellings that URL parsers read differently are refused outright.
+    for (const [i, authorizeUrl] of ['https:[host]/auth', ' https://[host]/auth', 'https:\\\\[host]/auth'].entries()) {
+      const odd = await createToolkit({
+        input: {
+          ...base,
+          slug: `broken-d${i}`,
+          oauth2: { authorizeUrl, tokenUrl: 'https://id.example.com/token' },
+          fields: [{ name: 'host', label: 'Host', secret: false }],
+        },
+      });
+      expect(odd.errors?.[0]?.message).toContain('must start with https://');
+    }
+  });
+
+  it('lets only the auth config set a field that is part of a host, wherever it stands in it', async () => {
+    await createTemplatedToolkit('regional', 'https://login.[region].example.com', { name: 'region', label: 'Region', secret: false });
+    expect((await app.gql(CREATE_AUTH_CONFIG, { input: { toolkit: 'regional', name: 'R', credentials: CLIENT } })).errors).toBeUndefined();
+    const { session, clientToken } = await startSession(app, 'u_region', ['regional']);
+    const refused = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'regional' } }, clientToken);
+    expect(refused.errors?.[0]?.message).toContain('needs "region" (Region) on the auth config');
+  });
+
+  it('keeps values without a pattern of their own to their path segment', async () => {
+    await createTemplatedToolkit('loose', 'https://id.example.com/realms/[realm]', { name: 'realm', label: 'Realm', secret: false });
+    for (const value of ['.', '..', 'a..b', 'a/b', 'a?b', 'a#b', 'a@b', '%2e%2e', 'a b', 'a\\b']) {
+      const result = await app.gql(CREATE_AUTH_CONFIG, {
+        input: { toolkit: 'loose', name: 'L', credentials: CLIENT, fieldValues: [{ name: 'realm', value }] },
+      });
+      expect(result.errors?.[0]?.extensions?.code, value).toBe('BAD_USER_INPUT');
+    }
+    expect((await app.gql(CREATE_AUTH_CONFIG, { input: { toolkit: 'loose', name: 'L', credentials: CLIENT } })).errors).toBeUndefined();
+    const opened = await openLink(app, 'u_loose', 'loose');
+    expect(opened.html).toContain('name="realm"');
+    for (const value of ['..', 'a/b', 'a?b']) {
+      const page = await submit(opened, { realm: value });
+      expect(page.status, value).toBe(422);
+      expect(await page.text()).toContain('Realm may only hold letters, digits');
+    }
+  });
+
+  it('asks for a field whose name Object.prototype also has', async () => {
+    await createTemplatedToolkit('proto', 'https://id.example.com/[constructor]', { name: 'constructor', label: 'Space', secret: false });
+    expect((await app.gql(CREATE_AUTH_CONFIG, { input: { toolkit: 'proto', name: 'P', credentials: CLIENT } })).errors).toBeUndefined();
+    const opened = await openLink(app, 'u_proto', 'proto');
+    expect(opened.html).toContain('name="constructor"');
   });
 });
 
@@ -146,7 +217,10 @@ describe('catalog toolkits with a host in their URLs', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp(await createPGliteDatabase());
+    app = await startTestApp(await createPGliteDatabase(), {
+      TOOLKIT_COGNITO_CLIENT_ID: 'operator-app',
+      TOOLKIT_COGNITO_CLIENT_SECRET: 'operator-secret-0123456789',
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -175,13 +249,26 @@ describe('catalog toolkits with a host in their URLs', () => {
     expect(url.searchParams.get('client_id')).toBe(CLIENT.clientId);
   });
 
+  it("never lets a project send the operator's managed app to a host of its choosing (cognito)", async () => {
+    const { session, clientToken } = await startSession(app, 'u_managed', ['cognito']);
+    const refused = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'cognito' } }, clientToken);
+    expect(refused.errors?.[0]?.message).toContain('create a CUSTOM auth config with your own OAuth app');
+    const configs = await app.gql(`{ authConfigs(first: 5, toolkit: "cognito") { edges { node { id kind } } } }`);
+    const managed = configs.data!.authConfigs.edges[0].node;
+    expect(managed.kind).toBe('MANAGED');
+    const set = await app.gql(UPDATE_AUTH_CONFIG, {
+      input: { id: managed.id, fieldValues: [{ name: 'subdomain', value: 'attacker.example' }] },
+    });
+    expect(set.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('refuses authorize until the auth config sets a whole-host field (keycloak), then never asks the end user', async () => {
     const config = await app.gql(CREATE_AUTH_CONFIG, { input: { toolkit: 'keycloak', name: 'SSO', credentials: CLIENT } });
     expect(config.errors).toBeUndefined();
     const { session, clientToken } = await startSession(app, 'u_sso', ['keycloak']);
     const refused = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'keycloak' } }, clientToken);
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(refused.errors?.[0]?.message).toContain('must set "subdomain"');
+    expect(refused.errors?.[0]?.message).toContain('needs "subdomain" (Server host) on the auth config');
 
     const id = config.data!.createAuthConfig.authConfig.id;
     for (const value of ['sso.example.com?x=1', 'user@sso.example.com', 'sso.example.com/../x']) {

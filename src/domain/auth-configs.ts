@@ -99,7 +99,7 @@ export async function createAuthConfig(deps: DomainDeps, projectId: string, raw:
       { path: 'credentials', message: `is not used by ${scheme}` },
     ]);
   }
-  const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? []);
+  const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? [], { managed: false });
   return deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
     const isDefault = input.isDefault ?? hasDefault === 0;
@@ -147,7 +147,9 @@ export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw:
   }
   // Replaces the whole set: accounts keep the values they were connected with.
   const fieldValues = input.fieldValues
-    ? parseFieldValues(await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }), input.fieldValues)
+    ? parseFieldValues(await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }), input.fieldValues, {
+        managed: config.kind === 'MANAGED',
+      })
     : undefined;
   return deps.prisma.$transaction(async (tx) => {
     if (input.isDefault) {

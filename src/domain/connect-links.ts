@@ -86,7 +86,7 @@ export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: 
     sessionId: session.id,
     authConfigId: input.authConfigId,
   });
-  if (isOAuthScheme(authConfig.authScheme)) assertEndpointsResolvable(toolkit, authConfig.fieldValues);
+  if (isOAuthScheme(authConfig.authScheme)) assertEndpointsResolvable(toolkit, authConfig);
 
   const token = newSecret(LINK_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + session.project.connectLinkTtlSeconds * 1000);
@@ -185,9 +185,12 @@ export async function bindLinkToBrowser(
   return bound.count === 1 ? flowSecret : null;
 }
 
-/** The URL field values of a link's flow: the auth config's, then those the user entered. */
+/**
+ * The URL field values of a link's flow: those the user entered, under the auth config's,
+ * which win (the owner may have fixed a field after the user typed it).
+ */
 function linkFieldValues(link: { fieldValues: unknown; authConfig: { fieldValues: unknown } }): FieldValues {
-  return { ...asFieldValues(link.authConfig.fieldValues), ...asFieldValues(link.fieldValues) };
+  return { ...asFieldValues(link.fieldValues), ...asFieldValues(link.authConfig.fieldValues) };
 }
 
 /** The OAuth endpoints of a link's flow, placeholders filled. */

@@ -48,9 +48,21 @@ function endpointOptions(url: string) {
   };
 }
 
+/**
+ * HTTP Basic with `id:secret` as they are, the way grant authenticates the code exchange.
+ * oauth4webapi's ClientSecretBasic form-encodes both first (RFC 6749 2.3.1), which providers
+ * that do not decode refuse (an eBay client id holds "-"), and a refusal at refresh would
+ * expire the account.
+ */
+function clientSecretBasicAsIs(clientSecret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${client.client_id}:${clientSecret}`).toString('base64')}`);
+  };
+}
+
 function clientAuthOf(endpoint: TokenEndpoint): oauth.ClientAuth {
   return endpoint.authMethod === 'CLIENT_SECRET_BASIC'
-    ? oauth.ClientSecretBasic(endpoint.client.clientSecret)
+    ? clientSecretBasicAsIs(endpoint.client.clientSecret)
     : oauth.ClientSecretPost(endpoint.client.clientSecret);
 }
 

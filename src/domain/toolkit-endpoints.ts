@@ -37,16 +37,27 @@ export function urlFieldsOf(toolkit: EndpointTemplates): CredentialField[] {
     .filter((field) => names.has(field.name));
 }
 
+// Stands in for the placeholder under test when a template is parsed; other placeholders
+// become a neutral label.
+const MARKER = 'zzfieldzz';
+
+/** The host the URL parser (the same one fetch uses) sees in a template, `name` marked. */
+function hostWith(template: string, name: string): string | null {
+  const probe = template.replace(urlPlaceholderPattern, (_match, other: string) => (other === name ? MARKER : 'x'));
+  return URL.canParse(probe) ? new URL(probe).host : null;
+}
+
 /**
- * Whether a placeholder's value decides which server receives the client secret: it stands in
+ * Whether a placeholder's value decides which server receives the client secret: it is part of
  * a URL's host anywhere but as the leading labels before a fixed domain, as in grant's
  * `https://[subdomain].zendesk.com` (a value there can only name a host under zendesk.com).
+ * The host is found by parsing, so no spelling of a template can hide one.
  */
 function decidesHost(toolkit: EndpointTemplates, name: string): boolean {
-  const underFixedDomain = new RegExp(`^\\[${name}\\](\\.[A-Za-z0-9-]+){2,}(:[0-9]+)?$`);
-  return templatesOf(toolkit).some((url) => {
-    const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
-    return authority.includes(`[${name}]`) && !underFixedDomain.test(authority);
+  const underFixedDomain = new RegExp(`^${MARKER}(\\.[a-z0-9-]+){2,}(:[0-9]+)?$`);
+  return templatesOf(toolkit).some((template) => {
+    const host = hostWith(template, name);
+    return host === null || (host.includes(MARKER) && !underFixedDomain.test(host));
   });
 }
 
@@ -56,13 +67,19 @@ const HOST_VALUE = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 const SEGMENT_VALUE = /^[A-Za-z0-9._~-]+$/;
 
 function safeValue(toolkit: EndpointTemplates, name: string, value: string): boolean {
-  return (decidesHost(toolkit, name) ? HOST_VALUE : SEGMENT_VALUE).test(value) && !value.includes('..');
+  if (value === '.' || value.includes('..')) return false;
+  return (decidesHost(toolkit, name) ? HOST_VALUE : SEGMENT_VALUE).test(value);
+}
+
+/** A value the caller set for `name`; never one inherited from Object.prototype. */
+function ownValue(values: FieldValues, name: string): string | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
 }
 
 function safetyMessage(toolkit: EndpointTemplates, field: CredentialField): string {
   return decidesHost(toolkit, field.name)
     ? `${field.label} must be a host name, optionally with a port and a path.`
-    : `${field.label} may only hold letters, digits, ".", "-", "_" and "~".`;
+    : `${field.label} may only hold letters, digits, ".", "-", "_" and "~", and not "." or ".." alone.`;
 }
 
 /** The form check plus the safety check, per field, so the hosted page can show each error in place. */
@@ -81,8 +98,16 @@ function checkValues(
   return Object.keys(fieldErrors).length > 0 ? { ok: false, fieldErrors } : checked;
 }
 
-/** Checks an auth config's values for some of the toolkit's URL fields: known names, each field's pattern, safe characters. */
-export function parseFieldValues(toolkit: EndpointTemplates, input: readonly { name: string; value: string }[]): FieldValues {
+/**
+ * Checks an auth config's values for some of the toolkit's URL fields: known names, each
+ * field's pattern, safe characters. A managed config uses the operator's OAuth app, whose
+ * secret no project may send to a host of its choosing.
+ */
+export function parseFieldValues(
+  toolkit: EndpointTemplates,
+  input: readonly { name: string; value: string }[],
+  { managed }: { managed: boolean },
+): FieldValues {
   const fields = urlFieldsOf(toolkit);
   const unknown = input.find((entry) => !fields.some((field) => field.name === entry.name));
   if (unknown) {
@@ -92,6 +117,13 @@ export function parseFieldValues(toolkit: EndpointTemplates, input: readonly { n
   const given = fields
     .filter((field) => input.some((entry) => entry.name === field.name))
     .map((field) => ({ ...field, required: true }));
+  const hostField = managed ? given.find((field) => decidesHost(toolkit, field.name)) : undefined;
+  if (hostField) {
+    throw new DomainError(
+      'FORBIDDEN',
+      `"${hostField.name}" decides where the OAuth app's secret goes: set it on a CUSTOM auth config with your own app.`,
+    );
+  }
   const checked = checkValues(toolkit, given, Object.fromEntries(input.map((entry) => [entry.name, entry.value])));
   if (!checked.ok) throw new DomainError('BAD_USER_INPUT', Object.values(checked.fieldErrors).join(' '));
   return checked.values;
@@ -99,13 +131,13 @@ export function parseFieldValues(toolkit: EndpointTemplates, input: readonly { n
 
 /**
  * The URL fields the end user fills in on the hosted page: those the auth config leaves open.
- * A field that is a URL's whole host is never among them: its value decides which server
- * receives the client secret, so only the auth config's owner may set it.
+ * A field that decides a URL's host is never among them: it decides which server receives the
+ * client secret, so only the auth config's owner may set it.
  */
 export function userUrlFieldsOf(toolkit: EndpointTemplates, authConfigValues: unknown): CredentialField[] {
   const fixed = asFieldValues(authConfigValues);
   return urlFieldsOf(toolkit)
-    .filter((field) => fixed[field.name] === undefined && !decidesHost(toolkit, field.name))
+    .filter((field) => ownValue(fixed, field.name) === undefined && !decidesHost(toolkit, field.name))
     .map((field) => ({ ...field, required: true }));
 }
 
@@ -122,15 +154,19 @@ export function checkUserFieldValues(
  * Refuses, before a link is handed out, a flow the user could not complete: a host-deciding
  * field that the auth config does not set.
  */
-export function assertEndpointsResolvable(toolkit: EndpointTemplates & { slug: string }, authConfigValues: unknown): void {
-  const fixed = asFieldValues(authConfigValues);
-  const missing = urlFieldsOf(toolkit).filter((field) => fixed[field.name] === undefined && decidesHost(toolkit, field.name));
+export function assertEndpointsResolvable(
+  toolkit: EndpointTemplates & { slug: string },
+  authConfig: { kind: 'MANAGED' | 'CUSTOM'; fieldValues: unknown },
+): void {
+  const fixed = asFieldValues(authConfig.fieldValues);
+  const missing = urlFieldsOf(toolkit).filter((field) => ownValue(fixed, field.name) === undefined && decidesHost(toolkit, field.name));
   if (missing.length > 0) {
     const names = missing.map((field) => `"${field.name}" (${field.label})`).join(', ');
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `The auth config for ${toolkit.slug} must set ${names}: set fieldValues with updateAuthConfig.`,
-    );
+    const remedy =
+      authConfig.kind === 'MANAGED'
+        ? 'create a CUSTOM auth config with your own OAuth app and set it in fieldValues'
+        : 'set it in fieldValues with updateAuthConfig';
+    throw new DomainError('BAD_USER_INPUT', `Connecting ${toolkit.slug} needs ${names} on the auth config: ${remedy}.`);
   }
 }
 
@@ -142,14 +178,18 @@ export function asFieldValues(stored: unknown): FieldValues {
   );
 }
 
+// A `.` or `..` path segment, which values could otherwise make by standing side by side.
+const DOT_SEGMENT = /\/\.{1,2}(?=[/?#]|$)/;
+
 function fill(toolkit: EndpointTemplates, template: string, values: FieldValues): string {
   const url = template.replace(urlPlaceholderPattern, (_match, name: string) => {
-    const value = values[name];
+    const value = ownValue(values, name);
     if (value === undefined) throw new DomainError('BAD_USER_INPUT', `The URL field "${name}" has no value.`);
     if (!safeValue(toolkit, name, value)) throw new DomainError('BAD_USER_INPUT', `The URL field "${name}" has an unsafe value.`);
     return value;
   });
-  if (!secureUrlSchema.safeParse(url).success) {
+  const path = url.replace(/^[a-z]+:\/\/[^/?#]*/i, '');
+  if (!secureUrlSchema.safeParse(url).success || DOT_SEGMENT.test(path)) {
     throw new DomainError('BAD_USER_INPUT', `The toolkit's URL ${template} does not give a secure URL with these values.`);
   }
   return url;

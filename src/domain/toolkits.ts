@@ -127,6 +127,11 @@ const endpointTemplate = z
   .string()
   .max(2000)
   .superRefine((value, ctx) => {
+    // Spelled the one way every URL parser (grant's legacy one too) reads alike.
+    if (!/^https?:\/\/[^\s\\]+$/.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must start with https:// and hold no spaces or backslashes' });
+      return;
+    }
     const checked = secureUrlSchema.safeParse(value.replace(urlPlaceholderPattern, 'placeholder'));
     for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
   });

@@ -18,7 +18,7 @@ type EnvelopedExecutionArgs = ExecutionArgs & {
 const FORBIDDEN = 4403;
 // How often open sockets are checked against revoked API keys and expired sessions. New
 // operations are checked at once; this bounds how long a running subscription outlives its key.
-const REVOCATION_CHECK_MS = 5_000;
+const ACCESS_CHECK_MS = 5_000;
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the GraphQL path of the HTTP server. The API key comes
@@ -36,10 +36,10 @@ export function attachWebSocketServer(
   // A message over maxPayload closes the socket with 1009 (Message Too Big) before it is parsed.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
   const principals = new Map<WebSocket, Principal>();
-  const revocationCheck = setInterval(() => {
+  const accessCheck = setInterval(() => {
     void closeEnded(prisma, principals).catch(() => {}); // retried at the next tick
-  }, REVOCATION_CHECK_MS).unref();
-  wss.on('close', () => clearInterval(revocationCheck));
+  }, ACCESS_CHECK_MS).unref();
+  wss.on('close', () => clearInterval(accessCheck));
   useServer(
     {
       execute: (args) => (args as EnvelopedExecutionArgs).rootValue.execute(args),

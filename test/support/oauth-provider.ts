@@ -33,7 +33,8 @@ export interface OAuthProviderOptions {
   /**
    * Insist on this client authentication at the token and revocation endpoints, as some real
    * providers do (oidc-provider itself accepts either): requests using the other one get 401
-   * invalid_client. Default: either is accepted.
+   * invalid_client. With client_secret_basic, like those providers, the header must hold a
+   * client's `id:secret` as registered, not form-encoded. Default: either is accepted.
    */
   clientAuth?: 'client_secret_post' | 'client_secret_basic';
 }
@@ -132,8 +133,10 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
       if (inTenant) req.url = path.slice(prefix.length) + (query === undefined ? '' : `?${query}`);
     }
     if (options.clientAuth && req.method === 'POST' && /^\/token(\/revocation)?$/.test((req.url ?? '').split('?')[0]!)) {
-      const basic = /^Basic /i.test(req.headers.authorization ?? '');
-      if (basic !== (options.clientAuth === 'client_secret_basic')) {
+      const basic = /^Basic (.*)$/i.exec(req.headers.authorization ?? '');
+      const decoded = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : null;
+      const asRegistered = options.clients.some((client) => decoded === `${client.clientId}:${client.clientSecret}`);
+      if (options.clientAuth === 'client_secret_basic' ? !asRegistered : basic !== null) {
         res.writeHead(401, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ error: 'invalid_client', error_description: `use ${options.clientAuth}` }));
       }
