@@ -1,7 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
-import { authorizeLink, startSession } from './support/connect.js';
+import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
@@ -57,5 +58,24 @@ describe('two instances on one PostgreSQL and Redis', () => {
     }
     const events = await a.database.prisma.connectionEvent.count({ where: { connectLinkId: id, type: 'connection.expired' } });
     expect(events).toBe(1);
+  });
+
+  it('lets go of the Redis channel as soon as the last subscriber leaves, without waiting for an event', async () => {
+    const { session, clientToken } = await startSession(a, 'u_leave', ['openai']);
+    const { connectLink, connectedAccount } = await authorizeLink(a, clientToken, { sessionId: session.id, toolkit: 'openai' });
+    const redis = new Redis(REDIS_URL);
+    const subscribers = async (channel: string) => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    try {
+      const byAccount = subscribe(wsClient(a.port, clientToken), CONNECTION_STATUS, { connectedAccountId: connectedAccount.id });
+      const byLink = subscribe(wsClient(a.port, clientToken), CONNECTION_STATUS, { connectLinkId: connectLink.id });
+      await Promise.all([byAccount.next(), byLink.next()]);
+      const channels = [`account:changed:${rawId(connectedAccount.id)}`, `link:changed:${rawId(connectLink.id)}`];
+      for (const channel of channels) expect(await subscribers(channel)).toBe(1);
+
+      await Promise.all([byAccount.close(), byLink.close()]);
+      for (const channel of channels) await expect.poll(() => subscribers(channel), { timeout: 3_000 }).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { ConnectionEvent, ConnectionStatus } from '../generated/prisma/client.js';
+import { followBus } from '../events/bus.js';
 import type { DomainDeps } from './deps.js';
 
 /** One state of a connection as a subscriber sees it. */
@@ -25,12 +26,11 @@ function fromEvent(event: ConnectionEvent): StatusEvent {
 
 /**
  * The flow of one Connect Link: its current state, then every change, ending after the flow's
- * outcome. The bus subscription is opened before the current state is read, so a change
+ * outcome. The bus subscription is live before the current state is read, so a change
  * committed meanwhile is not lost (and is not repeated: events are de-duplicated by id).
  */
-export async function* watchConnectLink(deps: DomainDeps, connectLinkId: string): AsyncGenerator<StatusEvent> {
-  const changes = deps.bus.subscribe('link:changed', connectLinkId);
-  try {
+export function watchConnectLink(deps: DomainDeps, connectLinkId: string): AsyncIterableIterator<StatusEvent> {
+  return followBus(deps.bus, deps.bus.subscribe('link:changed', connectLinkId), async function* (changes) {
     const current = await deps.prisma.connectionEvent.findFirst({
       where: { connectLinkId },
       orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
@@ -50,20 +50,14 @@ export async function* watchConnectLink(deps: DomainDeps, connectLinkId: string)
       yield fromEvent(event);
       if (FLOW_ENDS.includes(event.status)) return;
     }
-  } finally {
-    await changes.return?.(undefined);
-  }
+  });
 }
 
 /**
  * A connected account over its whole life: its current status, then every change of status or
  * reason, until the account is deleted.
  */
-export async function* watchConnectedAccount(
-  deps: DomainDeps,
-  connectedAccountId: string,
-): AsyncGenerator<StatusEvent> {
-  const changes = deps.bus.subscribe('account:changed', connectedAccountId);
+export function watchConnectedAccount(deps: DomainDeps, connectedAccountId: string): AsyncIterableIterator<StatusEvent> {
   const read = () =>
     deps.prisma.connectedAccount.findUnique({
       where: { id: connectedAccountId },
@@ -71,7 +65,7 @@ export async function* watchConnectedAccount(
     });
   const key = (a: { status: string; statusReason: string | null; statusChangedAt: Date }) =>
     `${a.status}|${a.statusReason}|${a.statusChangedAt.getTime()}`;
-  try {
+  return followBus(deps.bus, deps.bus.subscribe('account:changed', connectedAccountId), async function* (changes) {
     let account = await read();
     if (!account) return;
     let lastKey = key(account);
@@ -85,9 +79,7 @@ export async function* watchConnectedAccount(
       lastKey = key(account);
       yield { ...snapshot(account), connectedAccountId, connectLinkId: change.connectLinkId };
     }
-  } finally {
-    await changes.return?.(undefined);
-  }
+  });
 }
 
 function snapshot(account: { status: ConnectionStatus; statusReason: string | null; statusChangedAt: Date }) {
