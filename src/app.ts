@@ -12,6 +12,7 @@ import { syncCatalog } from './domain/toolkits.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
+import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
@@ -68,6 +69,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let bus: EventBus | undefined;
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
+  let accessWatch: AccessWatch | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
@@ -115,7 +117,8 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
     };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    const yoga = createGraphQLServer(deps, graphqlLimits, config.corsOrigins);
+    accessWatch = createAccessWatch(db.prisma);
+    const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();
@@ -135,7 +138,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, db.prisma, graphqlLimits);
+    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, limits: graphqlLimits });
     stopSweeper = startSweeper(deps, options.sweepIntervalMs ?? 5_000);
 
     logger.info(
@@ -147,6 +150,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
 
   async function stop(): Promise<void> {
     await stopSweeper?.();
+    accessWatch?.stop();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -164,6 +168,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     database = undefined;
     stopSweeper = undefined;
     counters = undefined;
+    accessWatch = undefined;
   }
 
   return { start, stop };

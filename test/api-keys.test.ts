@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { generateApiKey, storeApiKey } from '../src/domain/api-keys.js';
 import { hashSecret } from '../src/domain/secrets.js';
 import { TEST_ADMIN_KEY, startTestApp, type TestApp } from './support/app.js';
-import { startSession } from './support/connect.js';
+import { authorizeLink, rawId, startSession } from './support/connect.js';
+import { CONNECTION_STATUS } from './support/ws.js';
 import { createPGliteDatabase } from './support/databases.js';
 
 const CREATE = /* GraphQL */ `
@@ -138,6 +139,45 @@ describe('API keys: create, list, revoke', () => {
     await client.dispose();
     await idle.dispose();
   });
+
+  it('ends Server-Sent Events subscriptions of a revoked key and of an expired session', async () => {
+    const { key, apiKey } = await createKey('sse');
+    const { session, clientToken } = await startSession(app, 'u_sse_end');
+    const { connectedAccount } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
+
+    /** A connectionStatus stream over SSE, read until a piece of text shows up. */
+    async function openStream(token: string) {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: CONNECTION_STATUS, variables: { connectedAccountId: connectedAccount.id } }),
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      return async (expected: string) => {
+        while (!text.includes(expected)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`stream ended before ${expected}: ${text}`);
+          text += value;
+        }
+        return text;
+      };
+    }
+    const byKey = await openStream(key);
+    const bySession = await openStream(clientToken);
+    await Promise.all([byKey('"status":"INITIATED"'), bySession('"status":"INITIATED"')]);
+
+    expect((await app.gql(REVOKE, { input: { id: apiKey.id } })).errors).toBeUndefined();
+    await app.database.prisma.session.updateMany({ where: { id: rawId(session.id) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    for (const [stream, message] of [
+      [byKey, 'The API key was revoked.'],
+      [bySession, 'The session has expired.'],
+    ] as const) {
+      const text = await stream('event: complete');
+      expect(text).toContain(message);
+      expect(text).toContain('"code":"UNAUTHENTICATED"');
+    }
+  }, 15_000);
 
   it("closes a session client token's WebSockets once its session expires", async () => {
     const { session, clientToken } = await startSession(app, 'u_socket');

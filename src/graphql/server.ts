@@ -7,6 +7,7 @@ import type { DomainDeps } from '../domain/deps.js';
 import { authenticateSessionToken, isSessionClientToken } from '../domain/sessions.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { useAccessWatch, type AccessWatch } from './access-watch.js';
 import type { Context, Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
@@ -81,10 +82,17 @@ function wasMasked(error: unknown): boolean {
   return original instanceof Error && !(original instanceof GraphQLError);
 }
 
+export interface GraphQLServerOptions {
+  limits?: GraphQLLimits;
+  /** Origins browsers may call from; `['*']` (the default) allows any. */
+  corsOrigins?: readonly string[];
+  /** Ends subscriptions whose key is revoked or whose session ends. */
+  accessWatch: AccessWatch;
+}
+
 export function createGraphQLServer(
   deps: DomainDeps,
-  limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
-  corsOrigins: readonly string[] = ['*'],
+  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch }: GraphQLServerOptions,
 ): Yoga {
   const { prisma, logger } = deps;
   return createYoga<ServerContext, Context>({
@@ -103,7 +111,7 @@ export function createGraphQLServer(
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
     maxRequestBodySize: limits.requestBodyBytes,
-    plugins: [useOperationLimits(limits)],
+    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch)],
     // Unexpected execution errors are logged once, with their stack, by maskError.
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),

@@ -3,8 +3,7 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../db/index.js';
-import { revokedApiKeyIds } from '../domain/api-keys.js';
-import { endedSessionIds } from '../domain/sessions.js';
+import type { AccessWatch } from './access-watch.js';
 import type { Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './limits.js';
 import { authenticate, type Yoga } from './server.js';
@@ -16,9 +15,6 @@ type EnvelopedExecutionArgs = ExecutionArgs & {
 };
 
 const FORBIDDEN = 4403;
-// How often open sockets are checked against revoked API keys and expired sessions. New
-// operations are checked at once; this bounds how long a running subscription outlives its key.
-const ACCESS_CHECK_MS = 5_000;
 
 /**
  * graphql-ws (`graphql-transport-ws`) on the GraphQL path of the HTTP server. The API key comes
@@ -30,16 +26,12 @@ const ACCESS_CHECK_MS = 5_000;
 export function attachWebSocketServer(
   server: Server,
   yoga: Yoga,
-  prisma: PrismaClient,
-  limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
+  { prisma, accessWatch, limits = DEFAULT_GRAPHQL_LIMITS }: { prisma: PrismaClient; accessWatch: AccessWatch; limits?: GraphQLLimits },
 ): WebSocketServer {
   // A message over maxPayload closes the socket with 1009 (Message Too Big) before it is parsed.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
-  const principals = new Map<WebSocket, Principal>();
-  const accessCheck = setInterval(() => {
-    void closeEnded(prisma, principals).catch(() => {}); // retried at the next tick
-  }, ACCESS_CHECK_MS).unref();
-  wss.on('close', () => clearInterval(accessCheck));
+  // Each socket's access is watched while it is open: a revoked key or an ended session closes it.
+  const unwatch = new Map<WebSocket, () => void>();
   useServer(
     {
       execute: (args) => (args as EnvelopedExecutionArgs).rootValue.execute(args),
@@ -47,14 +39,16 @@ export function attachWebSocketServer(
       onConnect: async (ctx) => {
         try {
           const principal = await authenticate(prisma, ctx.connectionParams?.authorization);
-          principals.set(ctx.extra.socket, principal);
+          const socket = ctx.extra.socket;
+          unwatch.set(socket, accessWatch.watch(principal, () => socket.close(FORBIDDEN, 'Forbidden')));
           return true;
         } catch {
           return false;
         }
       },
       onClose: (ctx) => {
-        principals.delete(ctx.extra.socket);
+        unwatch.get(ctx.extra.socket)?.();
+        unwatch.delete(ctx.extra.socket);
       },
       onSubscribe: async (ctx, _id, params) => {
         let principal: Principal;
@@ -98,20 +92,4 @@ export function attachWebSocketServer(
     wss,
   );
   return wss;
-}
-
-/** Closes the sockets whose API key was revoked, or whose session expired, since they connected. */
-async function closeEnded(prisma: PrismaClient, principals: Map<WebSocket, Principal>): Promise<void> {
-  const keyIds = new Set<string>();
-  const sessionIds = new Set<string>();
-  for (const principal of principals.values()) {
-    if (principal.kind === 'apiKey') keyIds.add(principal.apiKeyId);
-    else sessionIds.add(principal.sessionId);
-  }
-  const [revoked, ended] = await Promise.all([revokedApiKeyIds(prisma, [...keyIds]), endedSessionIds(prisma, [...sessionIds])]);
-  if (revoked.size === 0 && ended.size === 0) return;
-  for (const [socket, principal] of principals) {
-    const gone = principal.kind === 'apiKey' ? revoked.has(principal.apiKeyId) : ended.has(principal.sessionId);
-    if (gone) socket.close(FORBIDDEN, 'Forbidden');
-  }
 }
