@@ -138,7 +138,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, limits: graphqlLimits });
+    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
     stopSweeper = startSweeper(deps, options.sweepIntervalMs ?? 5_000);
 
     logger.info(

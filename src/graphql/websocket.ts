@@ -3,6 +3,7 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../db/index.js';
+import type { Logger } from '../logger.js';
 import type { AccessWatch } from './access-watch.js';
 import type { Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './limits.js';
@@ -26,7 +27,12 @@ const FORBIDDEN = 4403;
 export function attachWebSocketServer(
   server: Server,
   yoga: Yoga,
-  { prisma, accessWatch, limits = DEFAULT_GRAPHQL_LIMITS }: { prisma: PrismaClient; accessWatch: AccessWatch; limits?: GraphQLLimits },
+  {
+    prisma,
+    accessWatch,
+    logger,
+    limits = DEFAULT_GRAPHQL_LIMITS,
+  }: { prisma: PrismaClient; accessWatch: AccessWatch; logger: Logger; limits?: GraphQLLimits },
 ): WebSocketServer {
   // A message over maxPayload closes the socket with 1009 (Message Too Big) before it is parsed.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
@@ -91,5 +97,14 @@ export function attachWebSocketServer(
     },
     wss,
   );
+  // Registered after graphql-ws's own listener, which prints socket errors with console.error.
+  // They are the client's doing (a message over maxPayload, a malformed frame) and ws closes the
+  // socket itself with the right code, so they belong in the structured log, quietly.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => {
+      logger.debug({ code: error.code, message: error.message }, 'websocket closed on a protocol error');
+    });
+  });
   return wss;
 }
