@@ -148,18 +148,28 @@ describe('webhooks (embedded database)', () => {
 
   it("says whose account it was when the account is deleted, though the account is gone", async () => {
     const receiver = await WebhookReceiver.start();
-    const { webhookEndpoint, secret } = await createEndpoint(app, { url: receiver.url(), eventTypes: ['connection.deleted'] });
+    const { webhookEndpoint, secret } = await createEndpoint(app, {
+      url: receiver.url(),
+      eventTypes: ['connection.initiated', 'connection.deleted'],
+    });
     const { connectedAccount } = await initiate(app, 'u_gone');
+    await waitFor(() => expect(receiver.received).toHaveLength(1));
     const deleted = await app.gql(`mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, {
       id: connectedAccount.id,
     });
     expect(deleted.errors).toBeUndefined();
+    await waitFor(() => expect(receiver.received).toHaveLength(2));
 
-    await waitFor(() => expect(receiver.received).toHaveLength(1));
-    expect(receiver.verified(secret)[0]).toMatchObject({
-      type: 'connection.deleted',
-      data: { connectedAccountId: connectedAccount.id, statusReason: 'DELETED', userId: 'u_gone', alias: null, toolkit: 'openai' },
-    });
+    // An earlier event replayed after the deletion says it too.
+    const initiated = (await deliveriesOf(app, webhookEndpoint.id)).find((d) => d.eventType === 'connection.initiated')!;
+    await app.gql(`mutation($id: ID!) { retryWebhookDelivery(input: { id: $id }) { webhookDelivery { id } } }`, { id: initiated.id });
+    await waitFor(() => expect(receiver.received).toHaveLength(3));
+
+    const owner = { userId: 'u_gone', alias: null, toolkit: 'openai' };
+    expect(receiver.verified(secret).slice(1)).toMatchObject([
+      { type: 'connection.deleted', data: { connectedAccountId: connectedAccount.id, statusReason: 'DELETED', ...owner } },
+      { type: 'connection.initiated', data: { connectedAccountId: connectedAccount.id, ...owner } },
+    ]);
     await app.gql(DELETE, { id: webhookEndpoint.id });
     await receiver.close();
   });

@@ -156,8 +156,11 @@ export async function deleteAccount(deps: DomainDeps, projectId: string, id: str
     providerRevoked = revoked.providerRevoked;
     account = { ...account, ...revoked.account };
   }
+  const accountSnapshot = { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug };
   const event = await deps.prisma.$transaction(async (tx) => {
     await tx.connectedAccount.delete({ where: { id: account.id } });
+    // Its earlier events outlive it too; their webhooks (retried or replayed) still say whose it was.
+    await tx.connectionEvent.updateMany({ where: { connectedAccountId: account.id }, data: { accountSnapshot } });
     return recordEvent(tx, {
       projectId: account.projectId,
       connectedAccountId: account.id,
@@ -165,7 +168,7 @@ export async function deleteAccount(deps: DomainDeps, projectId: string, id: str
       type: 'connection.deleted',
       status: account.status,
       statusReason: 'DELETED',
-      accountSnapshot: { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug },
+      accountSnapshot,
     });
   });
   await publishEvents(deps, [event]);

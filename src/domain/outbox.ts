@@ -30,7 +30,7 @@ export interface NewConnectionEvent {
   type: ConnectionEventType;
   status: ConnectionStatus;
   statusReason: string | null;
-  /** Only for events that outlive the account: who it belonged to. */
+  /** Only for the deletion event, which outlives the account: who it belonged to. */
   accountSnapshot?: AccountSnapshot;
 }
 
