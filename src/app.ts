@@ -117,7 +117,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
     };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma);
+    accessWatch = createAccessWatch(db.prisma, logger);
     const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeLink } from '../src/domain/connect-links.js';
+import { createEventBus, followBus } from '../src/events/bus.js';
 import { watchConnectedAccount, watchConnectLink } from '../src/domain/connection-status.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
@@ -52,5 +53,23 @@ describe.each([
       await within(watcher.return!(undefined), 1_000, 'leaving');
       expect((await within(waiting, 1_000, 'the pending read')).done).toBe(true);
     }
+  });
+});
+
+describe('following the bus', () => {
+  it('releases the bus subscription when the bus fails to settle', async () => {
+    const bus = createEventBus(undefined);
+    bus.settled = () => Promise.reject(new Error('bus unreachable'));
+    const subscription = bus.subscribe('account:changed', 'acc_1');
+    let released = false;
+    const release = subscription.return!.bind(subscription);
+    subscription.return = (value) => {
+      released = true;
+      return release(value);
+    };
+
+    const stream = followBus(bus, subscription, (changes) => changes);
+    await expect(stream.next()).rejects.toThrow('bus unreachable');
+    expect(released).toBe(true);
   });
 });

@@ -87,8 +87,15 @@ export function followBus<Change, Out>(
   follow: (changes: AsyncIterable<Change>) => AsyncIterable<Out>,
 ): AsyncIterableIterator<Out> {
   return new Repeater<Out>(async (push, stop) => {
-    const changes = await listenNow(bus, subscription);
-    void stop.then(() => changes.return?.());
+    let changes: AsyncIterator<Change>;
+    try {
+      changes = await listenNow(bus, subscription);
+    } catch (error) {
+      // The listener is attached already; a bus that failed to settle must not keep it.
+      await subscription.return?.();
+      throw error;
+    }
+    void stop.then(() => changes.return?.()).catch(() => {});
     try {
       for await (const value of follow({ [Symbol.asyncIterator]: () => changes })) await push(value);
     } finally {

@@ -1,6 +1,7 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
+import type { Logger } from '../logger.js';
 import { revokedApiKeyIds } from '../domain/api-keys.js';
 import { endedSessionIds } from '../domain/sessions.js';
 import type { Context, Principal } from './context.js';
@@ -19,8 +20,9 @@ export interface AccessWatch {
  * One timer and two queries per interval for every open WebSocket and SSE subscription
  * together, however many there are: the ids of all watched principals are checked at once.
  */
-export function createAccessWatch(prisma: PrismaClient, intervalMs = ACCESS_CHECK_MS): AccessWatch {
+export function createAccessWatch(prisma: PrismaClient, logger: Logger, intervalMs = ACCESS_CHECK_MS): AccessWatch {
   const watchers = new Map<symbol, { principal: Principal; onEnded: () => void }>();
+  let checking = false;
 
   async function check(): Promise<void> {
     if (watchers.size === 0) return;
@@ -40,7 +42,14 @@ export function createAccessWatch(prisma: PrismaClient, intervalMs = ACCESS_CHEC
   }
 
   const timer = setInterval(() => {
-    void check().catch(() => {}); // retried at the next tick
+    // A slow database must not pile checks up; a failed one is retried at the next tick.
+    if (checking) return;
+    checking = true;
+    check()
+      .catch((error: unknown) => logger.warn({ err: error }, 'checking open connections for revoked access failed'))
+      .finally(() => {
+        checking = false;
+      });
   }, intervalMs).unref();
 
   return {
@@ -85,7 +94,7 @@ function untilAccessEnds(
       void push({ errors: [new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } })] });
       stop();
     });
-    void stop.then(() => iterator.return?.());
+    void stop.then(() => iterator.return?.()).catch(() => {});
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
     } finally {

@@ -46,6 +46,8 @@ export function attachWebSocketServer(
         try {
           const principal = await authenticate(prisma, ctx.connectionParams?.authorization);
           const socket = ctx.extra.socket;
+          // Closed while authenticating: onClose has run already and would never unwatch.
+          if (socket.readyState !== socket.OPEN) return false;
           unwatch.set(socket, accessWatch.watch(principal, () => socket.close(FORBIDDEN, 'Forbidden')));
           return true;
         } catch {
