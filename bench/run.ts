@@ -1,5 +1,6 @@
-// `npm run bench`: start-up time (PGlite, PostgreSQL) and callback-to-event latency (one
-// instance; two instances through Redis). Talks only to loopback; bounded iterations.
+// `npm run bench`: start-up time (PGlite, PostgreSQL), callback-to-event latency (one
+// instance; two instances through Redis), refresh under concurrency and the memory an open
+// subscription costs. Talks only to loopback; bounded iterations.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,10 @@ import { createPostgresDatabase, type TestDatabase } from '../test/support/datab
 import { clickConnect, setUpOAuthToolkit } from '../test/support/oauth-flow.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from '../test/support/ws.js';
 import { connectOAuthAccount, ISSUE_ACCESS_TOKEN, makeDue } from '../test/support/accounts.js';
+import { subscriptionMemory } from './subscription-memory.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // One client drives every flow from one address, which the hosted routes' per-IP limits would
 // throttle long before the rounds are done.
@@ -129,4 +132,5 @@ async function refreshUnderLoad() {
 await startup();
 await latency();
 await refreshUnderLoad();
+console.log(await subscriptionMemory(SUBSCRIBERS, REDIS_URL));
 console.log('(the callback time includes the token exchange with the local oidc-provider)');

@@ -42,16 +42,21 @@ export async function startTestApp(
     ...started,
     url,
     stop: () => app.stop(),
-    async gql(query, variables, key = TEST_ADMIN_KEY) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse<any>;
-    },
+    gql: graphqlCaller(url),
+  };
+}
+
+/** POSTs operations to the server at `url`, with the admin key unless told otherwise. */
+export function graphqlCaller(url: string): TestApp['gql'] {
+  return async (query, variables, key = TEST_ADMIN_KEY) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<any>;
   };
 }

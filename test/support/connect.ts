@@ -19,7 +19,7 @@ export const AUTHORIZE = /* GraphQL */ `
 export const CALLBACK_ORIGIN = 'https://chat.example.com';
 
 /** Allows the chat's origin as callbackUrl target and starts a session for `userId`. */
-export async function startSession(app: TestApp, userId: string, toolkits?: string[]) {
+export async function startSession(app: Pick<TestApp, 'gql'>, userId: string, toolkits?: string[]) {
   const project = await app.gql(
     `mutation($origins: [String!]) { updateProject(input: { allowedCallbackOrigins: $origins }) { project { id } } }`,
     { origins: [CALLBACK_ORIGIN] },
@@ -31,7 +31,7 @@ export async function startSession(app: TestApp, userId: string, toolkits?: stri
 }
 
 /** authorize, as the chat UI would, with the session client token. */
-export async function authorizeLink(app: TestApp, token: string, input: Record<string, unknown>) {
+export async function authorizeLink(app: Pick<TestApp, 'gql'>, token: string, input: Record<string, unknown>) {
   const result = await app.gql(AUTHORIZE, { input }, token);
   expect(result.errors).toBeUndefined();
   return result.data!.authorize as {
