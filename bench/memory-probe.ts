@@ -7,8 +7,8 @@ if (!collect || !process.send) throw new Error('memory-probe needs --expose-gc a
 process.on('message', (message) => {
   if (message !== 'memory') return;
   collect();
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  process.send!({ rss, heapUsed, external, arrayBuffers });
+  const { rss, heapUsed, external } = process.memoryUsage();
+  process.send!({ rss, heapUsed, external });
 });
 // The IPC channel must not keep the server alive after SIGTERM.
 process.channel?.unref();

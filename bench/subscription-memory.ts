@@ -1,21 +1,13 @@
 // What an open connectionStatus subscription costs the server: the live heap and resident memory
 // of a real server process (started like `npm start`, on PostgreSQL and Redis) before, while and
 // after N chat clients each hold one WebSocket with one subscription.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { graphqlCaller, TEST_ADMIN_KEY, TEST_ENCRYPTION_KEYS } from '../test/support/app.js';
 import { authorizeLink, startSession } from '../test/support/connect.js';
 import { createPostgresDatabase } from '../test/support/databases.js';
+import { startServerProcess } from '../test/support/server-process.js';
 import { CONNECTION_STATUS, subscribe, wsClient, type Subscription } from '../test/support/ws.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Memory {
   rss: number;
@@ -25,44 +17,35 @@ interface Memory {
 
 /** The server's memory right after a full garbage collection (see memory-probe.ts). */
 function memoryOf(child: ChildProcess): Promise<Memory> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     child.once('message', (memory) => resolve(memory as Memory));
-    child.send('memory');
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    child.send!('memory');
   });
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const describe = (memory: Memory) => `heap ${mib(memory.heapUsed)}, external ${mib(memory.external)}, RSS ${mib(memory.rss)}`;
-
-async function untilReady(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
-    if (ready) return;
-    await sleep(100);
-  }
-  throw new Error('the server did not become ready in 30 s');
-}
+const summarize = (memory: Memory) => `heap ${mib(memory.heapUsed)}, external ${mib(memory.external)}, RSS ${mib(memory.rss)}`;
 
 export async function subscriptionMemory(count: number, redisUrl: string): Promise<string> {
   const database = await createPostgresDatabase();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const probe = new URL('./memory-probe.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', probe, 'src/main.ts'], {
-    env: {
+  const server = await startServerProcess(
+    {
       ...process.env,
-      PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    { nodeArgs: ['--expose-gc', '--import', probe], ipc: true },
+  ).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
   });
-  const app = { gql: graphqlCaller(url) };
+  const { child, port } = server;
+  const app = { gql: graphqlCaller(`http://127.0.0.1:${port}`) };
   const open = async (userId: string): Promise<Subscription> => {
     const { session, clientToken } = await startSession(app, userId, ['openai']);
     const { connectLink } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
@@ -79,7 +62,6 @@ export async function subscriptionMemory(count: number, redisUrl: string): Promi
     return subscriptions;
   };
   try {
-    await untilReady(url, child);
     // Warm up (JIT, pools, caches) so the baseline is the steady state, not a cold process.
     await Promise.all((await openMany(50, 'warm')).map((subscription) => subscription.close()));
     const before = await memoryOf(child);
@@ -91,9 +73,9 @@ export async function subscriptionMemory(count: number, redisUrl: string): Promi
     const each = (key: keyof Memory) => `${((during[key] - before[key]) / 1024 / count).toFixed(0)} KiB`;
     return [
       `open subscriptions, ${count} WebSockets holding one connectionStatus each (server process, PostgreSQL + Redis, after full GC):`,
-      `  before ${describe(before)}`,
-      `  open   ${describe(during)}: per subscription heap ${each('heapUsed')}, RSS ${each('rss')}`,
-      `  closed ${describe(after)}`,
+      `  before ${summarize(before)}`,
+      `  open   ${summarize(during)}: per subscription heap ${each('heapUsed')}, RSS ${each('rss')}`,
+      `  closed ${summarize(after)}`,
     ].join('\n');
   } finally {
     child.kill('SIGTERM');

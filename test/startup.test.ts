@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestApp } from './support/app.js';
 import { createPostgresDatabase } from './support/databases.js';
+import { startServerProcess } from './support/server-process.js';
 
 const tempDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -72,18 +72,10 @@ describe('the embedded default', () => {
 describe('npm start', () => {
   it('runs with no configuration, prints the new admin key once, and stops on SIGTERM', async () => {
     const dataDir = await tempDir();
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1' };
     delete env.DATABASE_URL;
     delete env.ADMIN_API_KEY;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        lines.push(line);
-        if (line.includes('connect server listening')) resolve(JSON.parse(line).port);
-      });
-    });
+    const { child, port, lines } = await startServerProcess(env);
     const keyLine = lines.find((line) => /^\s+csk_/.test(line));
     expect(keyLine).toBeDefined();
     const key = keyLine!.trim();
