@@ -8,8 +8,8 @@ import { pino } from 'pino';
 import { databaseTargetOf } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type DatabaseTarget } from '../src/db/index.js';
-import { loadKeyRing, type KeyRingFallback } from '../src/domain/encryption.js';
-import { rotateEncryption } from '../src/domain/key-rotation.js';
+import { loadKeyRing, type KeyRingFallback } from '../src/domain/crypto/encryption.js';
+import { rotateEncryption } from '../src/domain/crypto/key-rotation.js';
 import { createLogger } from '../src/logger.js';
 
 // The app's rule (src/app.ts): PostgreSQL needs ENCRYPTION_KEYS; the embedded database uses the

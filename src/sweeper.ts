@@ -1,8 +1,8 @@
-import { expireLinks } from './domain/connect-links.js';
+import { expireLinks } from './domain/connections/connect-links.js';
 import type { DomainDeps } from './domain/deps.js';
-import { relayUnpublished } from './domain/outbox.js';
-import { refreshDueAccounts } from './domain/refresh.js';
-import { triggerWebhookDelivery, webhookDeliveryIdle } from './domain/webhook-delivery.js';
+import { relayUnpublished } from './domain/events/outbox.js';
+import { refreshDueAccounts } from './domain/connections/refresh.js';
+import { triggerWebhookDelivery, webhookDeliveryIdle } from './domain/events/webhook-delivery.js';
 
 /**
  * Periodic housekeeping, safe to run on every instance at once (each step claims its rows with

@@ -1,8 +1,8 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { generateApiKey, storeApiKey } from '../src/domain/api-keys.js';
-import { hashSecret } from '../src/domain/secrets.js';
+import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
+import { hashSecret } from '../src/domain/crypto/secrets.js';
 import { TEST_ADMIN_KEY, startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { CONNECTION_STATUS } from './support/ws.js';

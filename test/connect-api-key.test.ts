@@ -4,7 +4,7 @@ import { Browser } from './support/browser.js';
 import { authorizeLink, CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
-import { KeyRing } from '../src/domain/encryption.js';
+import { KeyRing } from '../src/domain/crypto/encryption.js';
 
 const OPENAI_KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeLink } from '../src/domain/connect-links.js';
+import { completeLink } from '../src/domain/connections/connect-links.js';
 import { createEventBus, followBus } from '../src/events/bus.js';
-import { watchConnectedAccount, watchConnectLink } from '../src/domain/connection-status.js';
+import { watchConnectedAccount, watchConnectLink } from '../src/domain/connections/connection-status.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase, createPostgresDatabase, type TestDatabase } from './support/databases.js';

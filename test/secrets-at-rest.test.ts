@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../src/domain/secrets.js';
+import { hashSecret } from '../src/domain/crypto/secrets.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { databaseModes, type TestDatabase } from './support/databases.js';
 import { findSecrets, runSecretBearingFlows, type Secrets } from './support/secret-flows.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey, storeApiKey } from '../src/domain/api-keys.js';
+import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { ISSUE_ACCESS_TOKEN } from './support/accounts.js';
 import { Browser } from './support/browser.js';

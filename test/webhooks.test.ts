@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { generateApiKey, storeApiKey } from '../src/domain/api-keys.js';
-import { KeyRing } from '../src/domain/encryption.js';
-import { configureWebhookDelivery } from '../src/domain/webhook-delivery.js';
+import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
+import { KeyRing } from '../src/domain/crypto/encryption.js';
+import { configureWebhookDelivery } from '../src/domain/events/webhook-delivery.js';
 import { TEST_ENCRYPTION_KEYS, startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { clientCredentialsOf } from '../domain/auth-configs.js';
-import { linkEndpoints, type LinkWithContext } from '../domain/connect-links.js';
+import { clientCredentialsOf } from '../domain/toolkits/auth-configs.js';
+import { linkEndpoints, type LinkWithContext } from '../domain/connections/connect-links.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { publicId } from '../domain/public-ids.js';
-import { safeEqual } from '../domain/secrets.js';
+import { safeEqual } from '../domain/crypto/secrets.js';
 import type { OAuthFlowSettings } from './grant.js';
 import { redirect, sendHtml } from './http.js';
 import { renderResultPage, type Branding, type ToolkitView } from './pages.js';

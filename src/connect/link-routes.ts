@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isOAuthScheme, oauthFlowKey } from '../domain/auth-configs.js';
+import { isOAuthScheme, oauthFlowKey } from '../domain/toolkits/auth-configs.js';
 import {
   bindLinkToBrowser,
   completeLink,
   findLinkByToken,
   linkUnusableReason,
   type LinkWithContext,
-} from '../domain/connect-links.js';
-import { formFieldsOf, validateCredentialForm } from '../domain/credential-forms.js';
+} from '../domain/connections/connect-links.js';
+import { formFieldsOf, validateCredentialForm } from '../domain/toolkits/credential-forms.js';
 import { DomainError } from '../domain/errors.js';
-import { newSecret } from '../domain/secrets.js';
-import { checkUserFieldValues, userUrlFieldsOf, type FieldValues } from '../domain/toolkit-endpoints.js';
+import { newSecret } from '../domain/crypto/secrets.js';
+import { checkUserFieldValues, userUrlFieldsOf, type FieldValues } from '../domain/toolkits/toolkit-endpoints.js';
 import {
   brandingOf,
   CSRF_COOKIE,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { oauthFlowKey, redirectUriFor } from '../domain/auth-configs.js';
-import { completeLink, failLink, findLinkByBrowserBinding, linkUnusableReason } from '../domain/connect-links.js';
+import { oauthFlowKey, redirectUriFor } from '../domain/toolkits/auth-configs.js';
+import { completeLink, failLink, findLinkByBrowserBinding, linkUnusableReason } from '../domain/connections/connect-links.js';
 import { DomainError } from '../domain/errors.js';
 import { FLOW_COOKIE, finishFlow, oauthSettingsOf, requestedScopes, sendLinkProblem, type ConnectDeps } from './flow.js';
 import type { createOAuthDance } from './grant.js';

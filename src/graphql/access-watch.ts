@@ -2,8 +2,8 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import { revokedApiKeyIds } from '../domain/api-keys.js';
-import { endedSessionIds } from '../domain/sessions.js';
+import { revokedApiKeyIds } from '../domain/access/api-keys.js';
+import { endedSessionIds } from '../domain/access/sessions.js';
 import type { Context, Principal } from './context.js';
 
 // How often long-lived connections are checked against revoked API keys and expired sessions.

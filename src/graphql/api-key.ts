@@ -1,4 +1,4 @@
-import { createApiKey, revokeApiKey } from '../domain/api-keys.js';
+import { createApiKey, revokeApiKey } from '../domain/access/api-keys.js';
 import { DomainError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { projectIdOf, type Context } from './context.js';

@@ -4,8 +4,8 @@ import {
   isOAuthScheme,
   redirectUriFor,
   updateAuthConfig,
-} from '../domain/auth-configs.js';
-import { findVisibleToolkit } from '../domain/toolkits.js';
+} from '../domain/toolkits/auth-configs.js';
+import { findVisibleToolkit } from '../domain/toolkits/toolkits.js';
 import { notFound } from '../domain/errors.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.js';

@@ -1,5 +1,5 @@
-import { authorize } from '../domain/connect-links.js';
-import { watchConnectedAccount, watchConnectLink, type StatusEvent } from '../domain/connection-status.js';
+import { authorize } from '../domain/connections/connect-links.js';
+import { watchConnectedAccount, watchConnectLink, type StatusEvent } from '../domain/connections/connection-status.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { ConnectLink } from '../generated/prisma/client.js';
 import { AuthConfigRef } from './auth-config.js';

@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { deleteAccount, issueAccessToken, revokeAccount, setAccountEnabled } from '../domain/connected-accounts.js';
+import { deleteAccount, issueAccessToken, revokeAccount, setAccountEnabled } from '../domain/connections/connected-accounts.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 import { ConnectedAccountRef } from './connected-account.js';

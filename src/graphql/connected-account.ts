@@ -2,7 +2,7 @@ import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { AuthSchemeEnum } from './toolkit.js';
 import { FieldValueRef, fieldValueList } from './field-value.js';
-import { findVisibleToolkit } from '../domain/toolkits.js';
+import { findVisibleToolkit } from '../domain/toolkits/toolkits.js';
 import { notFound } from '../domain/errors.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {

@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../db/index.js';
-import type { ApiKeyPrincipal } from '../domain/api-keys.js';
+import type { ApiKeyPrincipal } from '../domain/access/api-keys.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
-import type { SessionPrincipal } from '../domain/sessions.js';
+import type { SessionPrincipal } from '../domain/access/sessions.js';
 
 /**
  * Who is calling: a project API key (everything in its project), or a session client token

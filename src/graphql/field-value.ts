@@ -1,4 +1,4 @@
-import { asFieldValues } from '../domain/toolkit-endpoints.js';
+import { asFieldValues } from '../domain/toolkits/toolkit-endpoints.js';
 import { builder } from './builder.js';
 
 interface FieldValue {

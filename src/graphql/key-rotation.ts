@@ -1,4 +1,4 @@
-import { assertMayRotateKeys, rotateEncryption, type TableRotation } from '../domain/key-rotation.js';
+import { assertMayRotateKeys, rotateEncryption, type TableRotation } from '../domain/crypto/key-rotation.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 

@@ -1,4 +1,4 @@
-import { updateProject } from '../domain/projects.js';
+import { updateProject } from '../domain/access/projects.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 

@@ -1,5 +1,5 @@
-import { createSession } from '../domain/sessions.js';
-import { sessionToolkitConnections } from '../domain/session-toolkits.js';
+import { createSession } from '../domain/access/sessions.js';
+import { sessionToolkitConnections } from '../domain/connections/session-toolkits.js';
 import type { ConnectedAccount, Toolkit } from '../generated/prisma/client.js';
 import { AuthConfigRef } from './auth-config.js';
 import { builder } from './builder.js';

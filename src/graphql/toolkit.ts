@@ -4,7 +4,7 @@ import {
   toolkitListWhere,
   toolkitOrder,
   visibleToolkitsWhere,
-} from '../domain/toolkits.js';
+} from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';

@@ -1,12 +1,12 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { retryWebhookDelivery } from '../domain/webhook-delivery.js';
+import { retryWebhookDelivery } from '../domain/events/webhook-delivery.js';
 import {
   CONNECTION_EVENT_TYPES,
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   rotateWebhookSecret,
   updateWebhookEndpoint,
-} from '../domain/webhooks.js';
+} from '../domain/events/webhooks.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 

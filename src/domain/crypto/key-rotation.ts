@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { PrismaClient } from '../db/index.js';
-import { Prisma } from '../generated/prisma/client.js';
-import type { Logger } from '../logger.js';
+import type { PrismaClient } from '../../db/index.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
 import { KeyRingError, type KeyRing } from './encryption.js';
-import { DomainError } from './errors.js';
-import { parseInput } from './validation.js';
+import { DomainError } from '../errors.js';
+import { parseInput } from '../validation.js';
 
 /**
  * One column holding a secret at rest, encrypted with the row's id as associated data. Model

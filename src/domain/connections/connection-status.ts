@@ -1,6 +1,6 @@
-import type { ConnectionEvent, ConnectionStatus } from '../generated/prisma/client.js';
-import { followBus } from '../events/bus.js';
-import type { DomainDeps } from './deps.js';
+import type { ConnectionEvent, ConnectionStatus } from '../../generated/prisma/client.js';
+import { followBus } from '../../events/bus.js';
+import type { DomainDeps } from '../deps.js';
 
 /** One state of a connection as a subscriber sees it. */
 export interface StatusEvent {

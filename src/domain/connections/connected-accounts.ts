@@ -1,10 +1,10 @@
-import type { ConnectedAccount, ConnectionStatus } from '../generated/prisma/client.js';
-import { isOAuthScheme } from './auth-configs.js';
-import { credentialFieldSchema } from '../catalog/index.js';
-import type { DomainDeps } from './deps.js';
-import { DomainError, notFound } from './errors.js';
+import type { ConnectedAccount, ConnectionStatus } from '../../generated/prisma/client.js';
+import { isOAuthScheme } from '../toolkits/auth-configs.js';
+import { credentialFieldSchema } from '../../catalog/index.js';
+import type { DomainDeps } from '../deps.js';
+import { DomainError, notFound } from '../errors.js';
 import { requestRevocation } from './oauth-client.js';
-import { publishEvents, recordEvent, type ConnectionEventType } from './outbox.js';
+import { publishEvents, recordEvent, type ConnectionEventType } from '../events/outbox.js';
 import { needsRefresh, refreshAccountOnce, tokenEndpointOf, type OAuthCredentials } from './refresh.js';
 
 /** What tool execution gets: a usable token (refreshed first when due), or the API-key fields. */

@@ -7,12 +7,12 @@ import {
   urlPlaceholders,
   type AuthScheme,
   type CatalogToolkit,
-} from '../catalog/index.js';
-import type { PrismaClient } from '../db/index.js';
-import { withAdvisoryLock } from '../db/locks.js';
-import type { Prisma, TokenAuthMethod } from '../generated/prisma/client.js';
-import { DomainError } from './errors.js';
-import { parseInput, secureUrlSchema } from './validation.js';
+} from '../../catalog/index.js';
+import type { PrismaClient } from '../../db/index.js';
+import { withAdvisoryLock } from '../../db/locks.js';
+import type { Prisma, TokenAuthMethod } from '../../generated/prisma/client.js';
+import { DomainError } from '../errors.js';
+import { parseInput, secureUrlSchema } from '../validation.js';
 
 /** The toolkits a project sees: the shared catalog plus its own custom toolkits. */
 export function visibleToolkitsWhere(projectId: string): { OR: Prisma.ToolkitWhereInput[] } {

@@ -1,7 +1,7 @@
-import type { Transaction } from '../db/locks.js';
-import { publishConnectionChanged } from '../events/bus.js';
-import type { ConnectionStatus } from '../generated/prisma/client.js';
-import type { DomainDeps } from './deps.js';
+import type { Transaction } from '../../db/locks.js';
+import { publishConnectionChanged } from '../../events/bus.js';
+import type { ConnectionStatus } from '../../generated/prisma/client.js';
+import type { DomainDeps } from '../deps.js';
 import { enqueueWebhookDeliveries, triggerWebhookDelivery } from './webhook-delivery.js';
 
 /** Kinds of ConnectionEvent rows; webhooks and subscriptions see these names. */

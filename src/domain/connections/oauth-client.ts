@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
-import type { TokenAuthMethod } from '../generated/prisma/client.js';
-import type { ClientCredentials } from './auth-configs.js';
+import type { TokenAuthMethod } from '../../generated/prisma/client.js';
+import type { ClientCredentials } from '../toolkits/auth-configs.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { PrismaClient } from '../db/index.js';
-import { withAdvisoryLock } from '../db/locks.js';
+import type { PrismaClient } from '../../db/index.js';
+import { withAdvisoryLock } from '../../db/locks.js';
 import { generateApiKey, storeApiKey } from './api-keys.js';
-import { hashSecret } from './secrets.js';
-import { parseInput } from './validation.js';
+import { hashSecret } from '../crypto/secrets.js';
+import { parseInput } from '../validation.js';
 
 export interface BootstrapResult {
   projectId: string;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { PrismaClient } from '../db/index.js';
-import type { Transaction } from '../db/locks.js';
-import type { ApiKey } from '../generated/prisma/client.js';
-import { DomainError, notFound } from './errors.js';
-import { hashSecret, newSecret } from './secrets.js';
-import { parseInput } from './validation.js';
+import type { PrismaClient } from '../../db/index.js';
+import type { Transaction } from '../../db/locks.js';
+import type { ApiKey } from '../../generated/prisma/client.js';
+import { DomainError, notFound } from '../errors.js';
+import { hashSecret, newSecret } from '../crypto/secrets.js';
+import { parseInput } from '../validation.js';
 
 const KEY_PREFIX = 'csk_';
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { PrismaClient } from '../db/index.js';
-import { DomainError, notFound } from './errors.js';
-import { hashSecret, newSecret } from './secrets.js';
-import { parseInput } from './validation.js';
+import type { PrismaClient } from '../../db/index.js';
+import { DomainError, notFound } from '../errors.js';
+import { hashSecret, newSecret } from '../crypto/secrets.js';
+import { parseInput } from '../validation.js';
 
 const CLIENT_TOKEN_PREFIX = 'cst_';
 

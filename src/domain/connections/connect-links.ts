@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import type { ConnectLink } from '../generated/prisma/client.js';
-import { isOAuthScheme, resolveAuthConfig } from './auth-configs.js';
-import type { DomainDeps } from './deps.js';
-import { DomainError, notFound } from './errors.js';
-import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
+import type { ConnectLink } from '../../generated/prisma/client.js';
+import { isOAuthScheme, resolveAuthConfig } from '../toolkits/auth-configs.js';
+import type { DomainDeps } from '../deps.js';
+import { DomainError, notFound } from '../errors.js';
+import { publishEvents, recordEvent, type RecordedEvent } from '../events/outbox.js';
 import { scheduleRefresh } from './refresh.js';
-import { hashSecret, newSecret } from './secrets.js';
+import { hashSecret, newSecret } from '../crypto/secrets.js';
 import {
   asFieldValues,
   assertEndpointsResolvable,
   resolveEndpoints,
   type FieldValues,
   type ToolkitEndpoints,
-} from './toolkit-endpoints.js';
-import { findVisibleToolkit } from './toolkits.js';
-import { parseInput } from './validation.js';
+} from '../toolkits/toolkit-endpoints.js';
+import { findVisibleToolkit } from '../toolkits/toolkits.js';
+import { parseInput } from '../validation.js';
 
 const LINK_TOKEN_PREFIX = 'cl_';
 

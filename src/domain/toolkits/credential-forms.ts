@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { credentialFieldSchema, type CredentialField } from '../catalog/index.js';
-import type { AuthScheme, Toolkit } from '../generated/prisma/client.js';
+import { credentialFieldSchema, type CredentialField } from '../../catalog/index.js';
+import type { AuthScheme, Toolkit } from '../../generated/prisma/client.js';
 
 const MAX_VALUE_LENGTH = 4096;
 

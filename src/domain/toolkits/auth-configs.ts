@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { grantProviders } from '../catalog/index.js';
-import { managedAppKey } from '../config.js';
-import { withAdvisoryLock } from '../db/locks.js';
-import type { AuthConfig, AuthScheme, Toolkit } from '../generated/prisma/client.js';
-import type { DomainDeps } from './deps.js';
-import { DomainError, notFound } from './errors.js';
+import { grantProviders } from '../../catalog/index.js';
+import { managedAppKey } from '../../config.js';
+import { withAdvisoryLock } from '../../db/locks.js';
+import type { AuthConfig, AuthScheme, Toolkit } from '../../generated/prisma/client.js';
+import type { DomainDeps } from '../deps.js';
+import { DomainError, notFound } from '../errors.js';
 import { parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
-import { parseInput } from './validation.js';
+import { parseInput } from '../validation.js';
 
 export interface ClientCredentials {
   clientId: string;

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../db/index.js';
-import type { ConnectedAccount, Session, Toolkit } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../../db/index.js';
+import type { ConnectedAccount, Session, Toolkit } from '../../generated/prisma/client.js';
 
 const STATUS_RANK: Record<ConnectedAccount['status'], number> = {
   ACTIVE: 0,

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Transaction } from '../db/locks.js';
-import type { DomainDeps } from './deps.js';
-import { notFound } from './errors.js';
+import type { Transaction } from '../../db/locks.js';
+import type { DomainDeps } from '../deps.js';
+import { notFound } from '../errors.js';
 import type { AccountSnapshot } from './outbox.js';
 import { signingSecretOf, WEBHOOK_SECRET_PREFIX } from './webhooks.js';
-import { publicId } from './public-ids.js';
+import { publicId } from '../public-ids.js';
 
 /** How deliveries are attempted. The defaults suit production; tests shorten the waits. */
 export interface WebhookDeliveryPolicy {

@@ -1,8 +1,8 @@
-import { credentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type CredentialField } from '../catalog/index.js';
-import type { Toolkit } from '../generated/prisma/client.js';
+import { credentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type CredentialField } from '../../catalog/index.js';
+import type { Toolkit } from '../../generated/prisma/client.js';
 import { validateCredentialForm, type FormValidation } from './credential-forms.js';
-import { DomainError } from './errors.js';
-import { secureUrlSchema } from './validation.js';
+import { DomainError } from '../errors.js';
+import { secureUrlSchema } from '../validation.js';
 
 /**
  * OAuth URLs with `[field]` placeholders: grant's `https://[subdomain].zendesk.com/...`, a

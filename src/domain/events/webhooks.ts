@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { WebhookEndpoint } from '../generated/prisma/client.js';
-import type { DomainDeps } from './deps.js';
-import { DomainError, notFound } from './errors.js';
+import type { WebhookEndpoint } from '../../generated/prisma/client.js';
+import type { DomainDeps } from '../deps.js';
+import { DomainError, notFound } from '../errors.js';
 import type { ConnectionEventType } from './outbox.js';
-import { parseInput, secureUrlSchema } from './validation.js';
+import { parseInput, secureUrlSchema } from '../validation.js';
 
 /** Every ConnectionEvent type, for validating endpoint filters (outbox.ts has only the type). */
 export const CONNECTION_EVENT_TYPES = [

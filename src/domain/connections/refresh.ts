@@ -1,9 +1,9 @@
-import { Prisma, type AuthConfig, type Toolkit } from '../generated/prisma/client.js';
-import { clientCredentialsOf } from './auth-configs.js';
-import type { DomainDeps } from './deps.js';
+import { Prisma, type AuthConfig, type Toolkit } from '../../generated/prisma/client.js';
+import { clientCredentialsOf } from '../toolkits/auth-configs.js';
+import type { DomainDeps } from '../deps.js';
 import { requestRefresh, type TokenEndpoint } from './oauth-client.js';
-import { publishEvents, recordEvent, type RecordedEvent } from './outbox.js';
-import { accountEndpoints } from './toolkit-endpoints.js';
+import { publishEvents, recordEvent, type RecordedEvent } from '../events/outbox.js';
+import { accountEndpoints } from '../toolkits/toolkit-endpoints.js';
 
 /** What an OAuth account's encrypted credentials hold. */
 export interface OAuthCredentials {
