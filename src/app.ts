@@ -5,10 +5,16 @@ import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
 import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
-import type { DomainDeps } from './domain/deps.js';
+import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
+import type { CoreDeps, DomainDeps } from './domain/deps.js';
+import {
+  createWebhookDelivery,
+  DEFAULT_WEBHOOK_DELIVERY_POLICY,
+  type WebhookDeliveryPolicy,
+} from './domain/events/webhook-delivery.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
-import { syncCatalog } from './domain/toolkits/toolkits.js';
+import { syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -17,7 +23,7 @@ import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSweeper } from './sweeper.js';
+import { DEFAULT_SWEEPER_TIMINGS, startSweeper } from './sweeper.js';
 
 export interface StartedApp {
   port: number;
@@ -34,12 +40,24 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/**
+ * How the app is put together beyond the environment: tests and the benchmark use these to run
+ * against an in-memory database and to shorten every wait; production uses the defaults.
+ */
 export interface AppOptions {
   logger?: Logger;
   /** Overrides where data lives (tests use PGlite in memory); defaults to what config says. */
   database?: DatabaseTarget;
   /** How often expired links are swept and stranded events re-published (default 5 s). */
   sweepIntervalMs?: number;
+  /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
+  relayAfterMs?: number;
+  /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
+  accessCheckIntervalMs?: number;
+  /** Webhook retries, timeouts and batch size. */
+  webhookDelivery?: Partial<WebhookDeliveryPolicy>;
+  /** Token refresh margins, backoff and claim lease. */
+  refresh?: Partial<RefreshTimings>;
   /** Depth, breadth, complexity, token and body-size ceilings of GraphQL requests. */
   graphqlLimits?: Partial<GraphQLLimits>;
   /** Per-client limits on the hosted pages and the OAuth routes (default 60 and 30 per minute). */
@@ -108,16 +126,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const actualPort = (httpServer.address() as AddressInfo).port;
     const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
 
-    const deps: DomainDeps = {
+    const webhookDelivery = createWebhookDelivery(
+      { prisma: db.prisma, keyRing, logger },
+      { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...options.webhookDelivery },
+    );
+    const core: CoreDeps = {
       prisma: db.prisma,
       keyRing,
       bus,
       logger,
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
+      webhookDelivery,
     };
+    const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma, logger);
+    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
     const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
@@ -139,7 +163,10 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
     };
     wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
-    stopSweeper = startSweeper(deps, options.sweepIntervalMs ?? 5_000);
+    stopSweeper = startSweeper(deps, {
+      intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
+      relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
+    });
 
     logger.info(
       { port: actualPort, publicUrl, database: db.kind, eventBus: config.redisUrl ? 'redis' : 'in-process', startupMs: Math.round(performance.now() - began) },

@@ -1,24 +1,32 @@
-import { expireLinks } from './domain/connections/connect-links.js';
+import { expireLinks } from './domain/connections/link-outcomes.js';
 import type { DomainDeps } from './domain/deps.js';
 import { relayUnpublished } from './domain/events/outbox.js';
-import { refreshDueAccounts } from './domain/connections/refresh.js';
-import { triggerWebhookDelivery, webhookDeliveryIdle } from './domain/events/webhook-delivery.js';
+
+/** How often housekeeping runs, and how long a published-but-unconfirmed event waits for relay. */
+export interface SweeperTimings {
+  intervalMs: number;
+  /** An event committed this long ago and still not published lost its publisher: relay it. */
+  relayAfterMs: number;
+}
+
+export const DEFAULT_SWEEPER_TIMINGS: SweeperTimings = { intervalMs: 5_000, relayAfterMs: 5_000 };
 
 /**
  * Periodic housekeeping, safe to run on every instance at once (each step claims its rows with
- * SKIP LOCKED or deletes idempotently): expire unused links, re-publish events whose publisher
- * died, refresh tokens ahead of expiry, drop finished OAuth dance sessions. Returns a stop function that waits for a running tick.
+ * SKIP LOCKED or deletes idempotently): retry due webhooks, expire unused links, re-publish
+ * events whose publisher died, refresh tokens ahead of expiry, drop finished OAuth dance
+ * sessions. Returns a stop function that waits for a running tick.
  */
-export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promise<void> {
+export function startSweeper(deps: DomainDeps, timings: SweeperTimings): () => Promise<void> {
   let running: Promise<void> | undefined;
   const tick = async () => {
     try {
       // Retries due now; its own worker, so a slow receiver does not hold up the other steps.
-      void triggerWebhookDelivery(deps);
+      deps.webhookDelivery.trigger();
       const expired = await expireLinks(deps);
       if (expired > 0) deps.logger.info({ expired }, 'expired unused connect links');
-      await relayUnpublished(deps);
-      await refreshDueAccounts(deps);
+      await relayUnpublished(deps, timings.relayAfterMs);
+      await deps.refresher.refreshDue();
       await deps.prisma.oAuthSession.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     } catch (error) {
       deps.logger.error({ err: error }, 'sweep failed');
@@ -28,11 +36,11 @@ export function startSweeper(deps: DomainDeps, intervalMs: number): () => Promis
     running ??= tick().finally(() => {
       running = undefined;
     });
-  }, intervalMs);
+  }, timings.intervalMs);
   timer.unref();
   return async () => {
     clearInterval(timer);
     await running;
-    await webhookDeliveryIdle(deps);
+    await deps.webhookDelivery.idle();
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePublicId } from '../src/domain/public-ids.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { connectOAuthAccount, ISSUE_ACCESS_TOKEN, storedCredentials } from './support/accounts.js';
 import { Browser } from './support/browser.js';
@@ -108,7 +109,7 @@ describe('managing connected accounts', () => {
     await watch.close();
     const node = await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: account.id });
     expect(node.data!.node).toBeNull();
-    const rawId = Buffer.from(account.id, 'base64').toString().split(':')[1];
+    const rawId = parsePublicId(account.id).id;
     const events = await app.database.prisma.connectionEvent.findMany({ where: { connectedAccountId: rawId }, select: { type: true } });
     expect(events.map((e) => e.type)).toContain('connection.deleted');
   });

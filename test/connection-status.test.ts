@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeLink } from '../src/domain/connections/connect-links.js';
+import { completeLink } from '../src/domain/connections/link-outcomes.js';
 import { createEventBus, followBus } from '../src/events/bus.js';
 import { watchConnectedAccount, watchConnectLink } from '../src/domain/connections/connection-status.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -40,7 +40,7 @@ describe.each([
     expect((await watcher.next()).value).toMatchObject({ status: 'INITIATED' });
 
     // The subscriber is busy with the first state while the flow completes.
-    await completeLink(app.deps, linkId, { credentials: { scheme: 'API_KEY', apiKey: 'sk-test' }, scopes: [], tokenExpiresAt: null });
+    await completeLink(app.deps, linkId, { credentials: { scheme: 'API_KEY', fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null });
     expect((await within(watcher.next(), 3_000, 'the ACTIVE state')).value).toMatchObject({ status: 'ACTIVE' });
     expect((await within(watcher.next(), 1_000, 'the end')).done).toBe(true);
   });

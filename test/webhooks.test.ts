@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
 import { KeyRing } from '../src/domain/crypto/encryption.js';
-import { configureWebhookDelivery } from '../src/domain/events/webhook-delivery.js';
 import { TEST_ENCRYPTION_KEYS, startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
@@ -51,7 +50,11 @@ describe('webhooks (embedded database)', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp(await createPGliteDatabase(), {}, { sweepIntervalMs: 50 });
+    // Short waits: three retries 100 ms apart, attempts time out after 300 ms.
+    app = await startTestApp(await createPGliteDatabase(), {}, {
+      sweepIntervalMs: 50,
+      webhookDelivery: { retryDelaysMs: [100, 100, 100], jitter: 0, timeoutMs: 300 },
+    });
   });
   afterAll(() => app?.stop());
 
@@ -129,7 +132,6 @@ describe('webhooks (embedded database)', () => {
   });
 
   it('retries 503s with backoff until the receiver accepts', async () => {
-    configureWebhookDelivery(app.deps, { retryDelaysMs: [100, 100, 100], jitter: 0 });
     const receiver = await WebhookReceiver.start(0, (n) => (n < 2 ? 503 : 200));
     const { webhookEndpoint, secret } = await createEndpoint(app, { url: receiver.url() });
     await initiate(app, 'u_retry');
@@ -141,7 +143,6 @@ describe('webhooks (embedded database)', () => {
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([delivery!.eventId]));
     expect(receiver.verified(secret)).toHaveLength(3);
 
-    configureWebhookDelivery(app.deps, {});
     await app.gql(DELETE, { id: webhookEndpoint.id });
     await receiver.close();
   });
@@ -175,7 +176,6 @@ describe('webhooks (embedded database)', () => {
   });
 
   it('gives up on 410 at once, and on redirects, timeouts and 5xx when the schedule is used up', async () => {
-    configureWebhookDelivery(app.deps, { retryDelaysMs: [50], jitter: 0, timeoutMs: 300 });
     const receivers = {
       gone: await WebhookReceiver.start(0, () => 410),
       redirect: await WebhookReceiver.start(0, () => 302),
@@ -194,11 +194,10 @@ describe('webhooks (embedded database)', () => {
       for (const name of Object.keys(receivers)) expect(await final(name)).toMatchObject({ status: 'FAILED' });
     });
     expect(await final('gone')).toMatchObject({ attempts: 1, lastStatusCode: 410, lastError: 'HTTP 410', nextAttemptAt: null });
-    expect(await final('redirect')).toMatchObject({ attempts: 2, lastStatusCode: 302, lastError: 'HTTP 302: redirects are not followed' });
-    expect(await final('hang')).toMatchObject({ attempts: 2, lastStatusCode: null, lastError: 'timed out after 300 ms' });
-    expect(await final('broken')).toMatchObject({ attempts: 2, lastStatusCode: 500, lastError: 'HTTP 500' });
+    expect(await final('redirect')).toMatchObject({ attempts: 4, lastStatusCode: 302, lastError: 'HTTP 302: redirects are not followed' });
+    expect(await final('hang')).toMatchObject({ attempts: 4, lastStatusCode: null, lastError: 'timed out after 300 ms' });
+    expect(await final('broken')).toMatchObject({ attempts: 4, lastStatusCode: 500, lastError: 'HTTP 500' });
 
-    configureWebhookDelivery(app.deps, {});
     for (const id of Object.values(endpoints)) await app.gql(DELETE, { id });
     await Promise.all(Object.values(receivers).map((r) => r.close()));
   });
@@ -273,8 +272,7 @@ describe('webhooks (PostgreSQL)', () => {
       const port = probe.port;
       await probe.close();
 
-      const first = await startTestApp(db, {}, { sweepIntervalMs: 50 });
-      configureWebhookDelivery(first.deps, { retryDelaysMs: Array(10).fill(200), jitter: 0 });
+      const first = await startTestApp(db, {}, { sweepIntervalMs: 50, webhookDelivery: { retryDelaysMs: Array(10).fill(200), jitter: 0 } });
       const { webhookEndpoint, secret } = await createEndpoint(first, { url: `http://127.0.0.1:${port}/hooks` });
       await initiate(first, 'u_restart');
       // attempts counts an attempt when it is claimed; its error is written when it fails.

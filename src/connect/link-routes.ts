@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOAuthScheme, oauthFlowKey } from '../domain/toolkits/auth-configs.js';
+import { completeLink } from '../domain/connections/link-outcomes.js';
 import {
   bindLinkToBrowser,
-  completeLink,
   findLinkByToken,
   linkUnusableReason,
   type LinkWithContext,
@@ -86,10 +86,11 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
   }
   if (oauth) return startOAuth(deps, res, link, checked.values);
   try {
+    if (scheme === 'OAUTH1' || scheme === 'OAUTH2') throw new Error('unreachable: OAuth schemes do not use the form');
     const done = await completeLink(deps, link.id, {
-      credentials: { scheme, ...checked.values },
+      credentials: { scheme, fields: checked.values },
       scopes: [],
-      tokenExpiresAt: null,
+      expiresInSeconds: null,
     });
     finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId });
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oauthFlowKey, redirectUriFor } from '../domain/toolkits/auth-configs.js';
-import { completeLink, failLink, findLinkByBrowserBinding, linkUnusableReason } from '../domain/connections/connect-links.js';
+import { findLinkByBrowserBinding, linkUnusableReason } from '../domain/connections/connect-links.js';
+import { completeLink, failLink } from '../domain/connections/link-outcomes.js';
 import { DomainError } from '../domain/errors.js';
 import { FLOW_COOKIE, finishFlow, oauthSettingsOf, requestedScopes, sendLinkProblem, type ConnectDeps } from './flow.js';
 import type { createOAuthDance } from './grant.js';
@@ -55,16 +56,18 @@ export async function handleOAuth(
     : requestedScopes(link);
   try {
     const done = await completeLink(deps, link.id, {
-      credentials: {
-        scheme: link.authConfig.authScheme,
-        accessToken: outcome.accessToken,
-        refreshToken: outcome.refreshToken,
-        tokenType: outcome.tokenType,
-        ...(outcome.idToken ? { idToken: outcome.idToken } : {}),
-        ...(outcome.accessSecret ? { accessSecret: outcome.accessSecret } : {}),
-      },
+      credentials:
+        link.authConfig.authScheme === 'OAUTH1'
+          ? { scheme: 'OAUTH1', accessToken: outcome.accessToken, ...(outcome.accessSecret ? { accessSecret: outcome.accessSecret } : {}) }
+          : {
+              scheme: 'OAUTH2',
+              accessToken: outcome.accessToken,
+              refreshToken: outcome.refreshToken,
+              tokenType: outcome.tokenType,
+              ...(outcome.idToken ? { idToken: outcome.idToken } : {}),
+            },
       scopes,
-      tokenExpiresAt: outcome.expiresIn ? new Date(Date.now() + outcome.expiresIn * 1000) : null,
+      expiresInSeconds: outcome.expiresIn,
     });
     finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId }, [clearFlow]);
   } catch (error) {

@@ -2,10 +2,12 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
+import type { Refresher } from './connections/refresh.js';
 import type { KeyRing } from './crypto/encryption.js';
+import type { WebhookDelivery } from './events/webhook-delivery.js';
 
-/** What the domain services need from the outside world, assembled once by the app. */
-export interface DomainDeps {
+/** What every domain service needs from the outside world, assembled once by the app. */
+export interface CoreDeps {
   prisma: PrismaClient;
   keyRing: KeyRing;
   bus: EventBus;
@@ -13,4 +15,12 @@ export interface DomainDeps {
   /** Base URL of this server, for Connect Links and redirect URIs. */
   publicUrl: string;
   managedOAuthApps: Config['managedOAuthApps'];
+  /** This instance's webhook worker: publishing an event starts it. */
+  webhookDelivery: WebhookDelivery;
+}
+
+/** The core plus the services built on it (in this order, by the app's composition root). */
+export interface DomainDeps extends CoreDeps {
+  /** Token refresh, once per burst across every instance. */
+  refresher: Refresher;
 }

@@ -1,13 +1,6 @@
 import { createApiKey, revokeApiKey } from '../domain/access/api-keys.js';
-import { DomainError } from '../domain/errors.js';
 import { builder } from './builder.js';
-import { projectIdOf, type Context } from './context.js';
-
-/** The id of the API key making this call (the `project` scope guarantees there is one). */
-function callerApiKeyId(ctx: Context): string {
-  if (ctx.principal.kind !== 'apiKey') throw new DomainError('FORBIDDEN', 'This operation needs a project API key.');
-  return ctx.principal.apiKeyId;
-}
+import { projectIdOf } from './context.js';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   description:
@@ -68,7 +61,7 @@ builder.relayMutationField(
   {
     description: 'Creates an API key for this project and returns it, once.',
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => createApiKey(ctx.prisma, projectIdOf(ctx), input),
+    resolve: (_root, { input }, ctx) => createApiKey(ctx.deps, ctx.principal, input),
   },
   {
     description: 'Result of createApiKey.',
@@ -99,11 +92,7 @@ builder.relayMutationField(
       'Revokes an API key: calls with it fail with UNAUTHENTICATED from now on and its WebSocket connections are closed. Revoking a revoked key changes nothing.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      apiKey: await revokeApiKey(ctx.prisma, projectIdOf(ctx), {
-        id: input.id.id,
-        callerApiKeyId: callerApiKeyId(ctx),
-        revokeCurrentKey: input.revokeCurrentKey,
-      }),
+      apiKey: await revokeApiKey(ctx.deps, ctx.principal, { id: input.id.id, revokeCurrentKey: input.revokeCurrentKey }),
     }),
   },
   {

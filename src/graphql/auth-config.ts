@@ -7,7 +7,7 @@ import {
 } from '../domain/toolkits/auth-configs.js';
 import { findVisibleToolkit } from '../domain/toolkits/toolkits.js';
 import { notFound } from '../domain/errors.js';
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { publicId } from '../domain/public-ids.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
 import { FieldValueInput, FieldValueRef, fieldValueList } from './field-value.js';
@@ -109,7 +109,7 @@ builder.relayMutationField(
   {
     description: "Creates an auth config with the project's own OAuth app (or a credentials form for API-key toolkits).",
     authScopes: { project: true },
-    resolve: async (_root, { input }, ctx) => ({ authConfig: await createAuthConfig(ctx.deps, projectIdOf(ctx), input) }),
+    resolve: async (_root, { input }, ctx) => ({ authConfig: await createAuthConfig(ctx.deps, ctx.principal, input) }),
   },
   {
     description: 'Result of createAuthConfig.',
@@ -140,7 +140,7 @@ builder.relayMutationField(
     description: 'Changes an auth config: name, credentials, scopes, URL placeholder values, enabled, default.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      authConfig: await updateAuthConfig(ctx.deps, projectIdOf(ctx), { ...input, id: input.id.id }),
+      authConfig: await updateAuthConfig(ctx.deps, ctx.principal, { ...input, id: input.id.id }),
     }),
   },
   {
@@ -161,7 +161,7 @@ builder.relayMutationField(
     description: 'Deletes an auth config that no connected account uses.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => {
-      const deleted = await deleteAuthConfig(ctx.deps, projectIdOf(ctx), input.id.id);
+      const deleted = await deleteAuthConfig(ctx.deps, ctx.principal, input.id.id);
       return { deletedId: deleted.id };
     },
   },
@@ -170,7 +170,7 @@ builder.relayMutationField(
     outputFields: (t) => ({
       deletedAuthConfigId: t.id({
         description: 'Global ID of the deleted auth config.',
-        resolve: (p) => encodeGlobalID('AuthConfig', p.deletedId),
+        resolve: (p) => publicId('AuthConfig', p.deletedId),
       }),
     }),
   },

@@ -5,6 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-prisma-types.js';
+import { parsePublicId, publicId } from '../domain/public-ids.js';
 import type { Context } from './context.js';
 import { complexityError, fieldComplexity, limitsOf } from './limits.js';
 
@@ -40,6 +41,9 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
+    // One format for every ID the server hands out (src/domain/public-ids.ts).
+    encodeGlobalID: (typename, id) => publicId(typename, id),
+    decodeGlobalID: (globalID) => parsePublicId(globalID),
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a globally unique ID, fetchable with `node(id)`.' },

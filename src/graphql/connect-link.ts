@@ -1,11 +1,11 @@
+import { visibleAccountsWhere, visibleLinksWhere } from '../domain/access/visibility.js';
 import { authorize } from '../domain/connections/connect-links.js';
 import { watchConnectedAccount, watchConnectLink, type StatusEvent } from '../domain/connections/connection-status.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { ConnectLink } from '../generated/prisma/client.js';
 import { AuthConfigRef } from './auth-config.js';
 import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { ConnectedAccountRef, ConnectionStatusEnum, visibleAccountsWhere } from './connected-account.js';
+import { ConnectedAccountRef, ConnectionStatusEnum } from './connected-account.js';
 import { SessionRef } from './session.js';
 
 const ConnectLinkStatusEnum = builder.enumType('ConnectLinkStatus', {
@@ -18,14 +18,6 @@ const ConnectLinkStatusEnum = builder.enumType('ConnectLinkStatus', {
   },
 });
 
-/** Links a caller may see: its project's, or its own session's. */
-function visibleLinksWhere(ctx: Context) {
-  const { principal } = ctx;
-  return principal.kind === 'session'
-    ? { session: { projectId: principal.projectId }, sessionId: principal.sessionId }
-    : { session: { projectId: principal.projectId } };
-}
-
 /** A link as returned by authorize, which alone knows its URL (only a hash of the token is kept). */
 type ConnectLinkShape = ConnectLink & { url?: string };
 
@@ -34,7 +26,7 @@ export const ConnectLinkRef = builder.prismaNode('ConnectLink', {
   id: { field: 'id' },
   // Objects the caller may not see resolve to null in node(id), as if they did not exist.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, ...visibleLinksWhere(ctx) }),
+  findUnique: (id, ctx) => ({ id, AND: [visibleLinksWhere(ctx.principal)] }),
   fields: (t) => ({
     url: t.string({
       nullable: true,
@@ -71,19 +63,14 @@ builder.relayMutationField(
     description: 'Creates a Connect Link for the session user to connect a toolkit, and its connected account.',
     authScopes: { project: true, session: true },
     resolve: async (_root, { input }, ctx) => {
-      const principal = ctx.principal;
-      const result = await authorize(
-        ctx.deps,
-        { projectId: principal.projectId, ...(principal.kind === 'session' ? { sessionId: principal.sessionId } : {}) },
-        {
+      const result = await authorize(ctx.deps, ctx.principal, {
           sessionId: input.sessionId.id,
           toolkit: input.toolkit,
           callbackUrl: input.callbackUrl,
           alias: input.alias,
           connectedAccountId: input.connectedAccountId?.id,
           authConfigId: input.authConfigId?.id,
-        },
-      );
+      });
       return { connectLink: { ...result.link, url: result.url }, connectedAccount: result.account };
     },
   },
@@ -111,7 +98,7 @@ const ConnectionStatusEventRef = builder.objectRef<StatusEvent>('ConnectionStatu
       nullable: true,
       description: 'The account, as it is now; null once deleted.',
       resolve: (query, e, _args, ctx) =>
-        ctx.prisma.connectedAccount.findFirst({ ...query, where: { id: e.connectedAccountId, ...visibleAccountsWhere(ctx) } }),
+        ctx.prisma.connectedAccount.findFirst({ ...query, where: { id: e.connectedAccountId, ...visibleAccountsWhere(ctx.principal) } }),
     }),
     connectLink: t.prismaField({
       type: 'ConnectLink',
@@ -119,7 +106,7 @@ const ConnectionStatusEventRef = builder.objectRef<StatusEvent>('ConnectionStatu
       description: 'The link whose flow caused this state, if any.',
       resolve: (query, e, _args, ctx) =>
         e.connectLinkId
-          ? ctx.prisma.connectLink.findFirst({ ...query, where: { id: e.connectLinkId, ...visibleLinksWhere(ctx) } })
+          ? ctx.prisma.connectLink.findFirst({ ...query, where: { id: e.connectLinkId, ...visibleLinksWhere(ctx.principal) } })
           : null,
     }),
   }),
@@ -141,14 +128,14 @@ builder.subscriptionField('connectionStatus', (t) =>
       }
       if (args.connectLinkId) {
         const link = await ctx.prisma.connectLink.findFirst({
-          where: { id: args.connectLinkId.id, ...visibleLinksWhere(ctx) },
+          where: { id: args.connectLinkId.id, ...visibleLinksWhere(ctx.principal) },
           select: { id: true },
         });
         if (!link) throw notFound('Connect link');
         return watchConnectLink(ctx.deps, link.id);
       }
       const account = await ctx.prisma.connectedAccount.findFirst({
-        where: { id: args.connectedAccountId!.id, ...visibleAccountsWhere(ctx) },
+        where: { id: args.connectedAccountId!.id, ...visibleAccountsWhere(ctx.principal) },
         select: { id: true },
       });
       if (!account) throw notFound('Connected account');

@@ -1,7 +1,6 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { publicId } from '../domain/public-ids.js';
 import { deleteAccount, issueAccessToken, revokeAccount, setAccountEnabled } from '../domain/connections/connected-accounts.js';
 import { builder } from './builder.js';
-import { projectIdOf } from './context.js';
 import { ConnectedAccountRef } from './connected-account.js';
 
 const CredentialValueRef = builder
@@ -26,7 +25,7 @@ builder.relayMutationField(
     description:
       'Returns usable credentials for tool execution, refreshing OAuth tokens first when due. The one operation that returns a secret: project API key only; ACTIVE accounts only.',
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => issueAccessToken(ctx.deps, projectIdOf(ctx), input.connectedAccountId.id),
+    resolve: (_root, { input }, ctx) => issueAccessToken(ctx.deps, ctx.principal, { connectedAccountId: input.connectedAccountId.id }),
   },
   {
     description: 'Result of issueAccessToken. Do not log or cache it.',
@@ -59,7 +58,7 @@ for (const [name, enabled, description] of [
       description,
       authScopes: { project: true },
       resolve: async (_root, { input }, ctx) => ({
-        account: await setAccountEnabled(ctx.deps, projectIdOf(ctx), input.id.id, enabled),
+        account: await setAccountEnabled(ctx.deps, ctx.principal, { id: input.id.id, enabled }),
       }),
     },
     {
@@ -80,7 +79,7 @@ builder.relayMutationField(
   {
     description: "Revokes the account's tokens at the provider (when it has a revocation endpoint) and erases them: REVOKED.",
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => revokeAccount(ctx.deps, projectIdOf(ctx), input.id.id),
+    resolve: (_root, { input }, ctx) => revokeAccount(ctx.deps, ctx.principal, { id: input.id.id }),
   },
   {
     description: 'Result of revokeConnectedAccount.',
@@ -103,14 +102,14 @@ builder.relayMutationField(
   {
     description: 'Deletes the account and its links; subscribers to it are completed.',
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => deleteAccount(ctx.deps, projectIdOf(ctx), input.id.id, input.revoke ?? true),
+    resolve: (_root, { input }, ctx) => deleteAccount(ctx.deps, ctx.principal, { id: input.id.id, revoke: input.revoke ?? true }),
   },
   {
     description: 'Result of deleteConnectedAccount.',
     outputFields: (t) => ({
       deletedConnectedAccountId: t.id({
         description: 'Global ID of the deleted account.',
-        resolve: (p) => encodeGlobalID('ConnectedAccount', p.deletedId),
+        resolve: (p) => publicId('ConnectedAccount', p.deletedId),
       }),
       providerRevoked: t.exposeBoolean('providerRevoked', { description: 'Whether the provider confirmed a revocation.' }),
     }),

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import type { Context } from './context.js';
+import { visibleAccountsWhere } from '../domain/access/visibility.js';
 import { AuthSchemeEnum } from './toolkit.js';
 import { FieldValueRef, fieldValueList } from './field-value.js';
 import { findVisibleToolkit } from '../domain/toolkits/toolkits.js';
@@ -17,20 +17,12 @@ export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
   },
 });
 
-/** What a caller may see of connected accounts: its project's, or its session user's. */
-export function visibleAccountsWhere(ctx: Context): { projectId: string; userId?: string } {
-  const { principal } = ctx;
-  return principal.kind === 'session'
-    ? { projectId: principal.projectId, userId: principal.userId }
-    : { projectId: principal.projectId };
-}
-
 export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
   description: "An end user's linked account at a toolkit. Credentials are never exposed here.",
   id: { field: 'id' },
   // Objects the caller may not see resolve to null in node(id), as if they did not exist.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, ...visibleAccountsWhere(ctx) }),
+  findUnique: (id, ctx) => ({ id, ...visibleAccountsWhere(ctx.principal) }),
   fields: (t) => ({
     userId: t.exposeString('userId', { description: "The developer's identifier of the end user." }),
     alias: t.exposeString('alias', { nullable: true, description: 'Name telling several accounts of one user apart.' }),
@@ -93,7 +85,7 @@ builder.queryField('connectedAccounts', (t) =>
             ...(args.userId ? { userId: args.userId } : {}),
             ...(toolkit ? { toolkitId: toolkit.id } : {}),
             ...(args.status ? { status: args.status } : {}),
-            ...visibleAccountsWhere(ctx),
+            ...visibleAccountsWhere(ctx.principal),
           },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         });

@@ -42,7 +42,7 @@ builder.relayMutationField(
   {
     description: "Changes the caller's project.",
     authScopes: { project: true },
-    resolve: async (_root, { input }, ctx) => ({ project: await updateProject(ctx.prisma, projectIdOf(ctx), input) }),
+    resolve: async (_root, { input }, ctx) => ({ project: await updateProject(ctx.deps, ctx.principal, input) }),
   },
   {
     description: 'Result of updateProject.',

@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
-import { authenticateApiKey } from '../domain/access/api-keys.js';
+import { AUTHENTICATION_MESSAGES, authenticateBearer } from '../domain/access/authenticate.js';
 import type { DomainDeps } from '../domain/deps.js';
-import { authenticateSessionToken, isSessionClientToken } from '../domain/access/sessions.js';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { useAccessWatch, type AccessWatch } from './access-watch.js';
@@ -32,28 +31,14 @@ function unauthenticated(message: string): GraphQLError {
   });
 }
 
-/** Reads `Bearer <key>` from a header value or `connectionParams.authorization`. */
-export function bearerToken(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
-  return match?.[1];
-}
-
 /**
  * Resolves the caller, or throws UNAUTHENTICATED. Every operation needs a credential, including
  * introspection: the schema is for the developers of a project, not for anyone on the network.
  */
 export async function authenticate(prisma: PrismaClient, authorization: unknown): Promise<Principal> {
-  const token = bearerToken(authorization);
-  if (!token) throw unauthenticated('An API key is required: send `Authorization: Bearer <key>`.');
-  if (isSessionClientToken(token)) {
-    const session = await authenticateSessionToken(prisma, token);
-    if (!session) throw unauthenticated('The session client token is invalid or its session expired.');
-    return { kind: 'session', ...session };
-  }
-  const principal = await authenticateApiKey(prisma, token);
-  if (!principal) throw unauthenticated('The API key is invalid or revoked.');
-  return { kind: 'apiKey', ...principal };
+  const result = await authenticateBearer(prisma, authorization);
+  if (!result.ok) throw unauthenticated(AUTHENTICATION_MESSAGES[result.reason]);
+  return result.caller;
 }
 
 /** Turns domain failures into GraphQL errors with a code; hides everything unexpected. */

@@ -3,7 +3,9 @@ import { sessionToolkitConnections } from '../domain/connections/session-toolkit
 import type { ConnectedAccount, Toolkit } from '../generated/prisma/client.js';
 import { AuthConfigRef } from './auth-config.js';
 import { builder } from './builder.js';
-import { assertSessionAccess, projectIdOf } from './context.js';
+import { assertSessionAccess } from '../domain/access/caller.js';
+import { visibleSessionsWhere } from '../domain/access/visibility.js';
+import { projectIdOf } from './context.js';
 import { ConnectedAccountRef, ConnectionStatusEnum } from './connected-account.js';
 import { ToolkitRef } from './toolkit.js';
 
@@ -12,11 +14,7 @@ export const SessionRef = builder.prismaNode('Session', {
   id: { field: 'id' },
   // Objects the caller may not see resolve to null in node(id), as if they did not exist.
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id,
-    projectId: projectIdOf(ctx),
-    ...(ctx.principal.kind === 'session' ? { AND: [{ id: ctx.principal.sessionId }] } : {}),
-  }),
+  findUnique: (id, ctx) => ({ id, AND: [visibleSessionsWhere(ctx.principal)] }),
   fields: (t) => ({
     userId: t.exposeString('userId', { description: "The developer's identifier of the end user." }),
     allowedToolkits: t.exposeStringList('toolkits', {
@@ -67,7 +65,7 @@ builder.queryField('session', (t) =>
     description: 'A session by global ID. A session client token can read only its own session.',
     args: { id: t.arg.globalID({ required: true, for: SessionRef, description: 'The session.' }) },
     resolve: (query, _root, { id }, ctx) => {
-      assertSessionAccess(ctx, id.id);
+      assertSessionAccess(ctx.principal, id.id);
       return ctx.prisma.session.findFirst({ ...query, where: { id: id.id, projectId: projectIdOf(ctx) } });
     },
   }),
@@ -88,7 +86,7 @@ builder.relayMutationField(
     description: 'Starts a session for one end user and returns its client token, once.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) =>
-      createSession(ctx.prisma, projectIdOf(ctx), {
+      createSession(ctx.deps, ctx.principal, {
         userId: input.userId,
         toolkits: input.toolkits,
         authConfigIds: input.authConfigs?.map((ref) => ref.id),

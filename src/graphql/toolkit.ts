@@ -1,10 +1,6 @@
 import { credentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
-import {
-  createToolkit,
-  toolkitListWhere,
-  toolkitOrder,
-  visibleToolkitsWhere,
-} from '../domain/toolkits/toolkits.js';
+import { visibleToolkitsWhere } from '../domain/access/visibility.js';
+import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
@@ -212,7 +208,7 @@ builder.relayMutationField(
     description: "Adds a custom toolkit (the project's own OAuth 2 or API-key service).",
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      toolkit: await createToolkit(ctx.prisma, projectIdOf(ctx), input),
+      toolkit: await createToolkit(ctx.deps, ctx.principal, input),
     }),
   },
   {

@@ -1,7 +1,7 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { publicId } from '../domain/public-ids.js';
 import { retryWebhookDelivery } from '../domain/events/webhook-delivery.js';
+import { CONNECTION_EVENT_TYPES } from '../domain/events/event-types.js';
 import {
-  CONNECTION_EVENT_TYPES,
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   rotateWebhookSecret,
@@ -116,7 +116,7 @@ builder.relayMutationField(
   {
     description: 'Registers a webhook endpoint for this project; returns its signing secret once.',
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => createWebhookEndpoint(ctx.deps, projectIdOf(ctx), input),
+    resolve: (_root, { input }, ctx) => createWebhookEndpoint(ctx.deps, ctx.principal, input),
   },
   {
     description: 'Result of createWebhookEndpoint. Store the secret now: it is not shown again.',
@@ -145,7 +145,7 @@ builder.relayMutationField(
     description: 'Changes a webhook endpoint: URL, description, event types, enabled.',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      webhookEndpoint: await updateWebhookEndpoint(ctx.deps, projectIdOf(ctx), { ...input, id: input.id.id }),
+      webhookEndpoint: await updateWebhookEndpoint(ctx.deps, ctx.principal, { ...input, id: input.id.id }),
     }),
   },
   {
@@ -165,7 +165,7 @@ builder.relayMutationField(
   {
     description: 'Replaces the signing secret of an endpoint and returns the new one once; the old one stops at once.',
     authScopes: { project: true },
-    resolve: (_root, { input }, ctx) => rotateWebhookSecret(ctx.deps, projectIdOf(ctx), input.id.id),
+    resolve: (_root, { input }, ctx) => rotateWebhookSecret(ctx.deps, ctx.principal, input.id.id),
   },
   {
     description: 'Result of rotateWebhookSecret. Store the secret now: it is not shown again.',
@@ -188,7 +188,7 @@ builder.relayMutationField(
     description: 'Deletes a webhook endpoint and its deliveries (pending ones are not sent).',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      deletedId: (await deleteWebhookEndpoint(ctx.deps, projectIdOf(ctx), input.id.id)).id,
+      deletedId: (await deleteWebhookEndpoint(ctx.deps, ctx.principal, input.id.id)).id,
     }),
   },
   {
@@ -196,7 +196,7 @@ builder.relayMutationField(
     outputFields: (t) => ({
       deletedWebhookEndpointId: t.id({
         description: 'Global ID of the deleted endpoint.',
-        resolve: (p) => encodeGlobalID('WebhookEndpoint', p.deletedId),
+        resolve: (p) => publicId('WebhookEndpoint', p.deletedId),
       }),
     }),
   },
@@ -212,7 +212,7 @@ builder.relayMutationField(
     description: 'Sends a delivery again now, with a fresh retry schedule (e.g. a FAILED one after the receiver was fixed).',
     authScopes: { project: true },
     resolve: async (_root, { input }, ctx) => ({
-      webhookDelivery: await retryWebhookDelivery(ctx.deps, projectIdOf(ctx), input.id.id),
+      webhookDelivery: await retryWebhookDelivery(ctx.deps, ctx.principal, input.id.id),
     }),
   },
   {

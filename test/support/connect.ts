@@ -1,3 +1,4 @@
+import { parsePublicId } from '../../src/domain/public-ids.js';
 import { expect } from 'vitest';
 import type { TestApp } from './app.js';
 
@@ -42,5 +43,5 @@ export async function authorizeLink(app: Pick<TestApp, 'gql'>, token: string, in
 
 /** The raw id inside a Relay global ID. */
 export function rawId(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':').slice(1).join(':');
+  return parsePublicId(globalId).id;
 }

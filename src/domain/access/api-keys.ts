@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.js';
 import type { Transaction } from '../../db/locks.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
+import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
+import { requireApiKey, type Caller } from './caller.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import { parseInput } from '../validation.js';
 
@@ -11,11 +13,7 @@ const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 // Writing lastUsedAt on every request would turn reads into writes; a minute is precise enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** What an authenticated API key grants: the project it belongs to. */
-export interface ApiKeyPrincipal {
-  apiKeyId: string;
-  projectId: string;
-}
+type ApiKeyCaller = Extract<Caller, { kind: 'apiKey' }>;
 
 export function generateApiKey(): string {
   return newSecret(KEY_PREFIX);
@@ -39,7 +37,7 @@ export async function storeApiKey(
 export async function authenticateApiKey(
   prisma: PrismaClient,
   key: string,
-): Promise<ApiKeyPrincipal | null> {
+): Promise<ApiKeyCaller | null> {
   const row = await prisma.apiKey.findUnique({
     where: { hash: hashSecret(key) },
     select: { id: true, projectId: true, revokedAt: true, lastUsedAt: true },
@@ -49,7 +47,7 @@ export async function authenticateApiKey(
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { apiKeyId: row.id, projectId: row.projectId };
+  return { kind: 'apiKey', apiKeyId: row.id, projectId: row.projectId };
 }
 
 const createApiKeyInputSchema = z.object({ name: z.string().trim().min(1).max(100) });
@@ -58,11 +56,10 @@ const createApiKeyInputSchema = z.object({ name: z.string().trim().min(1).max(10
  * Creates a key for the project. The key is returned here and nowhere else: the database keeps
  * its SHA-256 and a 12-character prefix to recognise it by.
  */
-export async function createApiKey(
-  prisma: PrismaClient,
-  projectId: string,
-  raw: unknown,
-): Promise<{ apiKey: ApiKey; key: string }> {
+export async function createApiKey(deps: CoreDeps, caller: Caller, raw: unknown): Promise<{ apiKey: ApiKey; key: string }> {
+  requireApiKey(caller, 'createApiKey');
+  const { prisma } = deps;
+  const { projectId } = caller;
   const input = parseInput(createApiKeyInputSchema, raw, 'API key');
   const key = generateApiKey();
   const id = await storeApiKey(prisma, projectId, key, input.name);
@@ -80,14 +77,16 @@ export async function createApiKey(
  * caller's, may be revoked freely.
  */
 export async function revokeApiKey(
-  prisma: PrismaClient,
-  projectId: string,
-  input: { id: string; callerApiKeyId: string; revokeCurrentKey?: boolean | null },
+  deps: CoreDeps,
+  caller: Caller,
+  input: { id: string; revokeCurrentKey?: boolean | null },
 ): Promise<ApiKey> {
-  const row = await prisma.apiKey.findFirst({ where: { id: input.id, projectId } });
+  requireApiKey(caller, 'revokeApiKey');
+  const { prisma } = deps;
+  const row = await prisma.apiKey.findFirst({ where: { id: input.id, projectId: caller.projectId } });
   if (!row) throw notFound('API key');
   if (row.revokedAt) return row;
-  if (row.id === input.callerApiKeyId && !input.revokeCurrentKey) {
+  if (row.id === caller.apiKeyId && !input.revokeCurrentKey) {
     throw new DomainError(
       'CONFLICT',
       'This is the key making this call. Revoke it with another key, or pass revokeCurrentKey: true.',

@@ -3,7 +3,9 @@ import type { PrismaClient } from '../../db/index.js';
 import { withAdvisoryLock } from '../../db/locks.js';
 import { generateApiKey, storeApiKey } from './api-keys.js';
 import { hashSecret } from '../crypto/secrets.js';
+import type { CoreDeps } from '../deps.js';
 import { parseInput } from '../validation.js';
+import { requireApiKey, type Caller } from './caller.js';
 
 export interface BootstrapResult {
   projectId: string;
@@ -56,10 +58,11 @@ const updateProjectInputSchema = z.object({
 });
 
 /** Changes the project's branding, callback allow-list or link lifetime; omitted fields stay. */
-export async function updateProject(prisma: PrismaClient, projectId: string, raw: unknown) {
+export async function updateProject(deps: CoreDeps, caller: Caller, raw: unknown) {
+  requireApiKey(caller, 'updateProject');
   const input = parseInput(updateProjectInputSchema, raw, 'project');
-  return prisma.project.update({
-    where: { id: projectId },
+  return deps.prisma.project.update({
+    where: { id: caller.projectId },
     data: {
       ...(input.name ? { name: input.name } : {}),
       ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),

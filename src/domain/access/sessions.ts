@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.js';
+import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import { parseInput } from '../validation.js';
 
 const CLIENT_TOKEN_PREFIX = 'cst_';
 
-/** What a session client token grants: that one session, in its project. */
-export interface SessionPrincipal {
-  sessionId: string;
-  projectId: string;
-  /** The session's end user: the token may read that user's connected accounts. */
-  userId: string;
-}
+import { requireApiKey, type Caller, type SessionCaller } from './caller.js';
 
 export const createSessionInputSchema = z.object({
   userId: z.string().trim().min(1).max(200),
@@ -22,7 +17,10 @@ export const createSessionInputSchema = z.object({
 });
 
 /** A session for one end user; the returned client token is shown once. */
-export async function createSession(prisma: PrismaClient, projectId: string, raw: unknown) {
+export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown) {
+  requireApiKey(caller, 'createSession');
+  const { prisma } = deps;
+  const { projectId } = caller;
   const input = parseInput(createSessionInputSchema, raw, 'session');
   const slugs = [...new Set(input.toolkits ?? [])];
   if (slugs.length > 0) {
@@ -69,13 +67,13 @@ export function isSessionClientToken(token: string): boolean {
 export async function authenticateSessionToken(
   prisma: PrismaClient,
   token: string,
-): Promise<SessionPrincipal | null> {
+): Promise<SessionCaller | null> {
   const session = await prisma.session.findUnique({
     where: { clientTokenHash: hashSecret(token) },
     select: { id: true, projectId: true, userId: true, expiresAt: true },
   });
   if (!session || (session.expiresAt && session.expiresAt <= new Date())) return null;
-  return { sessionId: session.id, projectId: session.projectId, userId: session.userId };
+  return { kind: 'session', sessionId: session.id, projectId: session.projectId, userId: session.userId };
 }
 
 /** Of these sessions, those whose client tokens no longer work: expired since, or gone. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { ConnectLink } from '../../generated/prisma/client.js';
-import { isOAuthScheme, resolveAuthConfig } from '../toolkits/auth-configs.js';
+import type { Caller } from '../access/caller.js';
+import { hashSecret, newSecret } from '../crypto/secrets.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
-import { publishEvents, recordEvent, type RecordedEvent } from '../events/outbox.js';
-import { scheduleRefresh } from './refresh.js';
-import { hashSecret, newSecret } from '../crypto/secrets.js';
+import { publishEvents } from '../events/outbox.js';
+import { isOAuthScheme, resolveAuthConfig } from '../toolkits/auth-configs.js';
+import { changeAccount, recordAccountCreated } from './account-state.js';
 import {
   asFieldValues,
   assertEndpointsResolvable,
@@ -17,13 +18,6 @@ import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
 
 const LINK_TOKEN_PREFIX = 'cl_';
-
-/** Who asks for a link: a project API key, or the session client token of one session. */
-export interface AuthorizeCaller {
-  projectId: string;
-  /** Set when the caller holds a session client token: it may act on that session only. */
-  sessionId?: string;
-}
 
 const authorizeInputSchema = z.object({
   sessionId: z.string().min(1),
@@ -60,7 +54,7 @@ function checkCallbackUrl(callbackUrl: string, allowedOrigins: readonly string[]
  * re-authorizes an existing one in place, plus a single-use Connect Link. Returns the link's
  * token once; only its hash is stored.
  */
-export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: unknown) {
+export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) {
   const input = parseInput(authorizeInputSchema, raw, 'authorize input');
   const { prisma } = deps;
   const session = await prisma.session.findFirst({
@@ -68,7 +62,7 @@ export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: 
     include: { project: true },
   });
   if (!session) throw notFound('Session');
-  if (caller.sessionId && caller.sessionId !== session.id) {
+  if (caller.kind === 'session' && caller.sessionId !== session.id) {
     throw new DomainError('FORBIDDEN', 'A session client token can only authorize within its own session.');
   }
   if (session.expiresAt && session.expiresAt <= new Date()) {
@@ -125,14 +119,13 @@ export async function authorize(deps: DomainDeps, caller: AuthorizeCaller, raw: 
           expiresAt,
         },
       });
-      const event = await recordEvent(tx, {
-        projectId: caller.projectId,
-        connectedAccountId: account.id,
-        connectLinkId: link.id,
-        type: existing ? 'connection.reauthorization_started' : 'connection.initiated',
-        status: 'INITIATED',
-        statusReason: null,
-      });
+      const event = existing
+        ? await changeAccount(tx, existing, {
+            type: 'connection.reauthorization_started',
+            eventStatus: 'INITIATED',
+            connectLinkId: link.id,
+          })
+        : await recordAccountCreated(tx, account, link.id);
       return { link, account, event };
     })
     .catch((error: unknown) => {
@@ -189,7 +182,7 @@ export async function bindLinkToBrowser(
  * The URL field values of a link's flow: those the user entered, under the auth config's,
  * which win (the owner may have fixed a field after the user typed it).
  */
-function linkFieldValues(link: { fieldValues: unknown; authConfig: { fieldValues: unknown } }): FieldValues {
+export function linkFieldValues(link: { fieldValues: unknown; authConfig: { fieldValues: unknown } }): FieldValues {
   return { ...asFieldValues(link.fieldValues), ...asFieldValues(link.authConfig.fieldValues) };
 }
 
@@ -206,135 +199,3 @@ export function linkUnusableReason(link: ConnectLink, now = new Date()): 'used' 
   return null;
 }
 
-/**
- * Completes a flow: consumes the link (exactly once, atomically), stores the credentials
- * encrypted with the account id as associated data, and marks the account ACTIVE.
- */
-export async function completeLink(
-  deps: DomainDeps,
-  linkId: string,
-  result: { credentials: Record<string, unknown>; scopes: string[]; tokenExpiresAt: Date | null },
-): Promise<{ connectedAccountId: string; callbackUrl: string | null }> {
-  const { event, link } = await deps.prisma.$transaction(async (tx) => {
-    const now = new Date();
-    const claimed = await tx.connectLink.updateMany({
-      where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
-      data: { status: 'COMPLETED', consumedAt: now },
-    });
-    if (claimed.count !== 1) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
-    const link = await tx.connectLink.findUniqueOrThrow({
-      where: { id: linkId },
-      include: { connectedAccount: true, authConfig: { select: { fieldValues: true } } },
-    });
-    const accountId = link.connectedAccountId;
-    await tx.connectedAccount.update({
-      where: { id: accountId },
-      data: {
-        status: 'ACTIVE',
-        statusReason: null,
-        statusChangedAt: now,
-        authConfigId: link.authConfigId,
-        // The endpoints this account's tokens belong to, for every later refresh and revocation.
-        fieldValues: linkFieldValues(link),
-        encryptedCredentials: deps.keyRing.encryptJson(result.credentials, accountId),
-        credentialsKeyId: deps.keyRing.activeKeyId,
-        scopes: result.scopes,
-        tokenExpiresAt: result.tokenExpiresAt,
-        nextRefreshAt: scheduleRefresh(result.tokenExpiresAt, Boolean(result.credentials.refreshToken)),
-        refreshAttempts: 0,
-        lastRefreshError: null,
-        version: { increment: 1 },
-      },
-    });
-    const event = await recordEvent(tx, {
-      projectId: link.connectedAccount.projectId,
-      connectedAccountId: accountId,
-      connectLinkId: link.id,
-      type: 'connection.active',
-      status: 'ACTIVE',
-      statusReason: null,
-    });
-    return { event, link };
-  });
-  await publishEvents(deps, [event]);
-  return { connectedAccountId: link.connectedAccountId, callbackUrl: link.callbackUrl };
-}
-
-/**
- * Ends a flow that the provider or the user refused. A new account becomes FAILED with the
- * reason; an account being re-authorized keeps its status (its old credentials still stand).
- */
-export async function failLink(
-  deps: DomainDeps,
-  linkId: string,
-  reason: string,
-): Promise<{ connectedAccountId: string; callbackUrl: string | null } | null> {
-  const outcome = await deps.prisma.$transaction(async (tx) => {
-    const claimed = await tx.connectLink.updateMany({
-      where: { id: linkId, status: 'PENDING' },
-      data: { status: 'FAILED' },
-    });
-    if (claimed.count !== 1) return null;
-    const link = await tx.connectLink.findUniqueOrThrow({ where: { id: linkId }, include: { connectedAccount: true } });
-    if (link.connectedAccount.status === 'INITIATED') {
-      await tx.connectedAccount.update({
-        where: { id: link.connectedAccountId },
-        data: { status: 'FAILED', statusReason: reason, statusChangedAt: new Date(), version: { increment: 1 } },
-      });
-    }
-    const event = await recordEvent(tx, {
-      projectId: link.connectedAccount.projectId,
-      connectedAccountId: link.connectedAccountId,
-      connectLinkId: link.id,
-      type: 'connection.failed',
-      status: 'FAILED',
-      statusReason: reason,
-    });
-    return { event, link };
-  });
-  if (!outcome) return null;
-  await publishEvents(deps, [outcome.event]);
-  return { connectedAccountId: outcome.link.connectedAccountId, callbackUrl: outcome.link.callbackUrl };
-}
-
-export const INITIATION_TIMEOUT = 'INITIATION_TIMEOUT';
-
-/**
- * Marks links unused past their expiry EXPIRED (and accounts still INITIATED by them), a batch
- * at a time. Rows are claimed with SKIP LOCKED, so sweepers on every instance share the work.
- */
-export async function expireLinks(deps: DomainDeps, batchSize = 100): Promise<number> {
-  const events = await deps.prisma.$transaction(async (tx) => {
-    const due = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "ConnectLink"
-      WHERE status = 'PENDING' AND "expiresAt" <= now()
-      ORDER BY "expiresAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
-    const recorded: RecordedEvent[] = [];
-    for (const { id } of due) {
-      const link = await tx.connectLink.update({
-        where: { id },
-        data: { status: 'EXPIRED' },
-        include: { connectedAccount: true },
-      });
-      if (link.connectedAccount.status === 'INITIATED') {
-        await tx.connectedAccount.update({
-          where: { id: link.connectedAccountId },
-          data: { status: 'EXPIRED', statusReason: INITIATION_TIMEOUT, statusChangedAt: new Date(), version: { increment: 1 } },
-        });
-      }
-      recorded.push(
-        await recordEvent(tx, {
-          projectId: link.connectedAccount.projectId,
-          connectedAccountId: link.connectedAccountId,
-          connectLinkId: link.id,
-          type: 'connection.expired',
-          status: 'EXPIRED',
-          statusReason: INITIATION_TIMEOUT,
-        }),
-      );
-    }
-    return recorded;
-  });
-  await publishEvents(deps, events);
-  return events.length;
-}

@@ -1,11 +1,13 @@
 import type { ConnectedAccount, ConnectionStatus } from '../../generated/prisma/client.js';
-import { isOAuthScheme } from '../toolkits/auth-configs.js';
 import { credentialFieldSchema } from '../../catalog/index.js';
+import { requireApiKey, type Caller } from '../access/caller.js';
+import { visibleAccountsWhere } from '../access/visibility.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
+import { applyAccountChange, deleteAccountRow, type AccountChange } from './account-state.js';
+import { openCredentials } from './credentials.js';
 import { requestRevocation } from './oauth-client.js';
-import { publishEvents, recordEvent, type ConnectionEventType } from '../events/outbox.js';
-import { needsRefresh, refreshAccountOnce, tokenEndpointOf, type OAuthCredentials } from './refresh.js';
+import { tokenEndpointOf } from './refresh.js';
 
 /** What tool execution gets: a usable token (refreshed first when due), or the API-key fields. */
 export interface IssuedAccessToken {
@@ -17,15 +19,12 @@ export interface IssuedAccessToken {
   fields: Record<string, string> | null;
 }
 
-function findAccount(deps: DomainDeps, projectId: string, id: string) {
-  return deps.prisma.connectedAccount.findFirst({
-    where: { id, projectId },
+/** An account the caller may see, with what using it needs; NOT_FOUND otherwise. */
+export async function findAccount(deps: DomainDeps, caller: Caller, id: string) {
+  const account = await deps.prisma.connectedAccount.findFirst({
+    where: { id, ...visibleAccountsWhere(caller) },
     include: { toolkit: true, authConfig: true },
   });
-}
-
-async function requireAccount(deps: DomainDeps, projectId: string, id: string) {
-  const account = await findAccount(deps, projectId, id);
   if (!account) throw notFound('Connected account');
   return account;
 }
@@ -38,16 +37,16 @@ function refuseUnless(account: ConnectedAccount, status: ConnectionStatus, actio
 }
 
 /**
- * Hands out the account's credentials for tool execution. OAuth tokens due for refresh are
- * refreshed first (once, however many callers). This is the one operation that returns a secret.
+ * An ACTIVE account whose token is usable now: refreshed first when it is due (once, however
+ * many callers), PROVIDER_UNAVAILABLE when it expired and the provider cannot refresh it.
  */
-export async function issueAccessToken(deps: DomainDeps, projectId: string, id: string): Promise<IssuedAccessToken> {
-  let account = await requireAccount(deps, projectId, id);
-  refuseUnless(account, 'ACTIVE', 'issue an access token');
-  if (isOAuthScheme(account.authConfig.authScheme) && needsRefresh(account)) {
-    await refreshAccountOnce(deps, account.id);
-    account = await requireAccount(deps, projectId, id);
-    refuseUnless(account, 'ACTIVE', 'issue an access token');
+export async function usableAccount(deps: DomainDeps, caller: Caller, id: string, options: { since?: Date; force?: boolean } = {}) {
+  let account = await findAccount(deps, caller, id);
+  refuseUnless(account, 'ACTIVE', 'use it');
+  if (account.tokenExpiresAt !== null || options.force) {
+    const outcome = await deps.refresher.ensureFresh(account.id, options);
+    if (outcome !== 'fresh') account = await findAccount(deps, caller, id);
+    refuseUnless(account, 'ACTIVE', 'use it');
     if (account.tokenExpiresAt && account.tokenExpiresAt.getTime() <= Date.now()) {
       throw new DomainError(
         'PROVIDER_UNAVAILABLE',
@@ -55,72 +54,55 @@ export async function issueAccessToken(deps: DomainDeps, projectId: string, id: 
       );
     }
   }
-  const stored = deps.keyRing.decryptJson<Record<string, unknown>>(account.encryptedCredentials!, account.id);
-  if (isOAuthScheme(account.authConfig.authScheme)) {
-    const credentials = stored as unknown as OAuthCredentials;
+  return account;
+}
+
+/**
+ * Hands out the account's credentials for tool execution, refreshing OAuth tokens first when
+ * due. The one operation that returns a secret: project API key only.
+ */
+export async function issueAccessToken(deps: DomainDeps, caller: Caller, input: { connectedAccountId: string }): Promise<IssuedAccessToken> {
+  requireApiKey(caller, 'issueAccessToken');
+  const since = new Date();
+  const account = await usableAccount(deps, caller, input.connectedAccountId, { since });
+  const credentials = openCredentials(deps.keyRing, { id: account.id, encryptedCredentials: account.encryptedCredentials! });
+  if (credentials.scheme === 'OAUTH2' || credentials.scheme === 'OAUTH1') {
     return {
       accessToken: credentials.accessToken,
-      tokenType: credentials.tokenType,
+      tokenType: credentials.scheme === 'OAUTH2' ? credentials.tokenType : 'OAuth',
       expiresAt: account.tokenExpiresAt,
       scopes: account.scopes,
       fields: null,
     };
   }
-  const fields = Object.fromEntries(
-    Object.entries(stored).filter((entry): entry is [string, string] => entry[0] !== 'scheme' && typeof entry[1] === 'string'),
-  );
   const declared = credentialFieldSchema.array().parse(account.toolkit.fields);
+  const { fields } = credentials;
   const main = declared.find((f) => f.secret && fields[f.name]) ?? declared.find((f) => fields[f.name]);
   return {
     accessToken: main ? fields[main.name]! : '',
-    tokenType: account.authConfig.authScheme,
+    tokenType: credentials.scheme,
     expiresAt: null,
     scopes: account.scopes,
     fields,
   };
 }
 
-async function transition(
-  deps: DomainDeps,
-  account: ConnectedAccount,
-  change: { status: ConnectionStatus; reason: string | null; type: ConnectionEventType; eraseCredentials?: boolean },
-) {
-  const event = await deps.prisma.$transaction(async (tx) => {
-    const updated = await tx.connectedAccount.updateMany({
-      where: { id: account.id, version: account.version },
-      data: {
-        status: change.status,
-        statusReason: change.reason,
-        statusChangedAt: new Date(),
-        version: { increment: 1 },
-        ...(change.eraseCredentials
-          ? { encryptedCredentials: null, credentialsKeyId: null, tokenExpiresAt: null, nextRefreshAt: null }
-          : {}),
-      },
-    });
-    if (updated.count !== 1) throw new DomainError('CONFLICT', 'The connected account changed meanwhile; try again.');
-    return recordEvent(tx, {
-      projectId: account.projectId,
-      connectedAccountId: account.id,
-      connectLinkId: null,
-      type: change.type,
-      status: change.status,
-      statusReason: change.reason,
-    });
-  });
-  await publishEvents(deps, [event]);
-  return deps.prisma.connectedAccount.findUniqueOrThrow({ where: { id: account.id } });
+/** A change of the account as it was read; CONFLICT when it changed meanwhile. */
+async function transition(deps: DomainDeps, caller: Caller, account: ConnectedAccount, change: AccountChange) {
+  const event = await applyAccountChange(deps, account, { ...change, expect: { version: account.version } });
+  if (!event) throw new DomainError('CONFLICT', 'The connected account changed meanwhile; try again.');
+  return findAccount(deps, caller, account.id);
 }
 
-/** INACTIVE accounts keep their credentials but issueAccessToken refuses them. */
-export async function setAccountEnabled(deps: DomainDeps, projectId: string, id: string, enabled: boolean) {
-  const account = await requireAccount(deps, projectId, id);
-  if (enabled) {
+/** INACTIVE accounts keep their credentials but are not handed out or used. */
+export async function setAccountEnabled(deps: DomainDeps, caller: Caller, input: { id: string; enabled: boolean }) {
+  const account = await findAccount(deps, caller, input.id);
+  if (input.enabled) {
     refuseUnless(account, 'INACTIVE', 'enable it');
-    return transition(deps, account, { status: 'ACTIVE', reason: null, type: 'connection.enabled' });
+    return transition(deps, caller, account, { type: 'connection.enabled', status: 'ACTIVE' });
   }
   refuseUnless(account, 'ACTIVE', 'disable it');
-  return transition(deps, account, { status: 'INACTIVE', reason: 'DISABLED', type: 'connection.disabled' });
+  return transition(deps, caller, account, { type: 'connection.disabled', status: 'INACTIVE', reason: 'DISABLED' });
 }
 
 /**
@@ -128,49 +110,43 @@ export async function setAccountEnabled(deps: DomainDeps, projectId: string, id:
  * takes the access token with it), then erases the credentials. The account stays, REVOKED, as
  * a record; `providerRevoked` says whether the provider confirmed.
  */
-export async function revokeAccount(deps: DomainDeps, projectId: string, id: string) {
-  const account = await requireAccount(deps, projectId, id);
+export async function revokeAccount(deps: DomainDeps, caller: Caller, input: { id: string }) {
+  const account = await findAccount(deps, caller, input.id);
   if (account.status === 'REVOKED') throw new DomainError('CONFLICT', 'The connected account is already revoked.');
   let providerRevoked = false;
-  if (account.encryptedCredentials && isOAuthScheme(account.authConfig.authScheme) && account.toolkit.revokeUrl) {
-    const credentials = deps.keyRing.decryptJson<OAuthCredentials>(account.encryptedCredentials, account.id);
-    const endpoint = tokenEndpointOf(deps, account);
-    providerRevoked = await requestRevocation(endpoint, credentials.refreshToken ?? credentials.accessToken);
-    if (credentials.refreshToken) await requestRevocation(endpoint, credentials.accessToken);
+  if (account.encryptedCredentials && account.toolkit.revokeUrl) {
+    const credentials = openCredentials(deps.keyRing, { id: account.id, encryptedCredentials: account.encryptedCredentials });
+    if (credentials.scheme === 'OAUTH2') {
+      const endpoint = tokenEndpointOf(deps, account);
+      providerRevoked = await requestRevocation(endpoint, credentials.refreshToken ?? credentials.accessToken);
+      if (credentials.refreshToken) await requestRevocation(endpoint, credentials.accessToken);
+    }
   }
-  const revoked = await transition(deps, account, {
+  const revoked = await transition(deps, caller, account, {
+    type: 'connection.revoked',
     status: 'REVOKED',
     reason: providerRevoked ? 'REVOKED_AT_PROVIDER' : 'REVOKED',
-    type: 'connection.revoked',
-    eraseCredentials: true,
+    data: {
+      encryptedCredentials: null,
+      credentialsKeyId: null,
+      tokenExpiresAt: null,
+      nextRefreshAt: null,
+      refreshClaimId: null,
+      refreshClaimedUntil: null,
+    },
   });
   return { account: revoked, providerRevoked };
 }
 
-/** Deletes the account (its links with it), optionally revoking first; the event outlives it. */
-export async function deleteAccount(deps: DomainDeps, projectId: string, id: string, revokeFirst: boolean) {
-  let account = await requireAccount(deps, projectId, id);
+/** Deletes the account (its links with it), optionally revoking first; its events outlive it. */
+export async function deleteAccount(deps: DomainDeps, caller: Caller, input: { id: string; revoke: boolean }) {
+  let account = await findAccount(deps, caller, input.id);
   let providerRevoked = false;
-  if (revokeFirst && account.status !== 'REVOKED') {
-    const revoked = await revokeAccount(deps, projectId, id);
+  if (input.revoke && account.status !== 'REVOKED') {
+    const revoked = await revokeAccount(deps, caller, { id: input.id });
     providerRevoked = revoked.providerRevoked;
-    account = { ...account, ...revoked.account };
+    account = revoked.account;
   }
-  const accountSnapshot = { userId: account.userId, alias: account.alias, toolkit: account.toolkit.slug };
-  const event = await deps.prisma.$transaction(async (tx) => {
-    await tx.connectedAccount.delete({ where: { id: account.id } });
-    // Its earlier events outlive it too; their webhooks (retried or replayed) still say whose it was.
-    await tx.connectionEvent.updateMany({ where: { connectedAccountId: account.id }, data: { accountSnapshot } });
-    return recordEvent(tx, {
-      projectId: account.projectId,
-      connectedAccountId: account.id,
-      connectLinkId: null,
-      type: 'connection.deleted',
-      status: account.status,
-      statusReason: 'DELETED',
-      accountSnapshot,
-    });
-  });
-  await publishEvents(deps, [event]);
+  await deleteAccountRow(deps, { ...account, toolkit: account.toolkit.slug });
   return { deletedId: account.id, providerRevoked };
 }

@@ -1,27 +1,8 @@
 import type { Transaction } from '../../db/locks.js';
 import { publishConnectionChanged } from '../../events/bus.js';
 import type { ConnectionStatus } from '../../generated/prisma/client.js';
-import type { DomainDeps } from '../deps.js';
-import { enqueueWebhookDeliveries, triggerWebhookDelivery } from './webhook-delivery.js';
-
-/** Kinds of ConnectionEvent rows; webhooks and subscriptions see these names. */
-export type ConnectionEventType =
-  /** authorize created the account (INITIATED). */
-  | 'connection.initiated'
-  /** authorize started re-authorizing an existing account; its status is unchanged. */
-  | 'connection.reauthorization_started'
-  /** A flow completed: the account is ACTIVE. */
-  | 'connection.active'
-  /** A flow was refused or broke (FAILED, or unchanged status on re-authorization). */
-  | 'connection.failed'
-  /** A link was not used in time (INITIATION_TIMEOUT). */
-  | 'connection.expired'
-  /** The provider refused a refresh for good (EXPIRED with the OAuth error as reason). */
-  | 'connection.refresh_failed'
-  | 'connection.enabled'
-  | 'connection.disabled'
-  | 'connection.revoked'
-  | 'connection.deleted';
+import type { CoreDeps } from '../deps.js';
+import type { AccountSnapshot, ConnectionEventType } from './event-types.js';
 
 export interface NewConnectionEvent {
   projectId: string;
@@ -34,13 +15,6 @@ export interface NewConnectionEvent {
   accountSnapshot?: AccountSnapshot;
 }
 
-// A type, not an interface, so that Prisma accepts it as JSON.
-export type AccountSnapshot = {
-  userId: string;
-  alias: string | null;
-  toolkit: string;
-};
-
 export interface RecordedEvent {
   id: string;
   connectedAccountId: string;
@@ -48,8 +22,22 @@ export interface RecordedEvent {
 }
 
 /**
+ * Owes an event to every enabled endpoint of its project that wants its type: one delivery row
+ * each, in the transaction that records the event, so a committed event always has them.
+ */
+async function enqueueWebhookDeliveries(tx: Transaction, event: { id: string; projectId: string; type: string }) {
+  const now = new Date();
+  await tx.$executeRaw`
+    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid()::text, e.id, ${event.id}, ${event.type}, ${now}, ${now}
+    FROM "WebhookEndpoint" e
+    WHERE e."projectId" = ${event.projectId} AND e.enabled
+      AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ${event.type} = ANY(e."eventTypes"))`;
+}
+
+/**
  * Writes the outbox row of a state change, inside the transaction that makes the change, and
- * the webhook deliveries it owes (same transaction: no committed event can miss its webhooks).
+ * the webhook deliveries it owes.
  */
 export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
   const row = await tx.connectionEvent.create({ data: event, select: { id: true } });
@@ -57,29 +45,32 @@ export async function recordEvent(tx: Transaction, event: NewConnectionEvent): P
   return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
 }
 
+function publish(deps: CoreDeps, event: RecordedEvent): void {
+  publishConnectionChanged(deps.bus, {
+    eventId: event.id,
+    connectedAccountId: event.connectedAccountId,
+    connectLinkId: event.connectLinkId,
+  });
+}
+
 /** Publishes committed events on the bus, marks them published and starts their webhooks. */
-export async function publishEvents(deps: DomainDeps, events: readonly RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  for (const event of events) {
-    publishConnectionChanged(deps.bus, {
-      eventId: event.id,
-      connectedAccountId: event.connectedAccountId,
-      connectLinkId: event.connectLinkId,
-    });
-  }
+export async function publishEvents(deps: CoreDeps, events: readonly (RecordedEvent | null)[]): Promise<void> {
+  const recorded = events.filter((event): event is RecordedEvent => event !== null);
+  if (recorded.length === 0) return;
+  for (const event of recorded) publish(deps, event);
   await deps.prisma.connectionEvent.updateMany({
-    where: { id: { in: events.map((e) => e.id) } },
+    where: { id: { in: recorded.map((e) => e.id) } },
     data: { publishedAt: new Date() },
   });
-  // Receivers hear within milliseconds instead of at the next sweep; not awaited (errors logged).
-  void triggerWebhookDelivery(deps);
+  // Receivers hear within milliseconds instead of at the next sweep.
+  deps.webhookDelivery.trigger();
 }
 
 /**
  * Publishes events whose publisher died between commit and publish. Rows are claimed with
  * SKIP LOCKED, so several instances relaying at once never publish a row twice.
  */
-export async function relayUnpublished(deps: DomainDeps, olderThanMs = 5_000): Promise<number> {
+export async function relayUnpublished(deps: CoreDeps, olderThanMs: number): Promise<number> {
   const events = await deps.prisma.$transaction(async (tx) => {
     const cutoff = new Date(Date.now() - olderThanMs);
     const rows = await tx.$queryRaw<RecordedEvent[]>`
@@ -93,12 +84,6 @@ export async function relayUnpublished(deps: DomainDeps, olderThanMs = 5_000): P
     });
     return rows;
   });
-  for (const event of events) {
-    publishConnectionChanged(deps.bus, {
-      eventId: event.id,
-      connectedAccountId: event.connectedAccountId,
-      connectLinkId: event.connectLinkId,
-    });
-  }
+  for (const event of events) publish(deps, event);
   return events.length;
 }

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Transaction } from '../../db/locks.js';
-import type { DomainDeps } from '../deps.js';
+import type { Caller } from '../access/caller.js';
+import type { CoreDeps } from '../deps.js';
 import { notFound } from '../errors.js';
-import type { AccountSnapshot } from './outbox.js';
-import { signingSecretOf, WEBHOOK_SECRET_PREFIX } from './webhooks.js';
 import { publicId } from '../public-ids.js';
+import { accountSnapshotSchema, type AccountSnapshot } from './event-types.js';
+import { signingSecretOf, WEBHOOK_SECRET_PREFIX } from './webhooks.js';
 
 /** How deliveries are attempted. The defaults suit production; tests shorten the waits. */
 export interface WebhookDeliveryPolicy {
@@ -33,32 +33,18 @@ const LEASE_MARGIN_MS = 30 * SECOND;
 const MAX_BATCHES_PER_RUN = 50;
 const MAX_ERROR_LENGTH = 300;
 
-const policyOverrides = new WeakMap<DomainDeps, Partial<WebhookDeliveryPolicy>>();
+/** What delivering needs: the database, the key ring for signing secrets, a logger. */
+type DeliveryDeps = Pick<CoreDeps, 'prisma' | 'keyRing' | 'logger'>;
 
-/** Overrides the delivery policy of one app instance (its deps), e.g. short waits in tests. */
-export function configureWebhookDelivery(deps: DomainDeps, policy: Partial<WebhookDeliveryPolicy>): void {
-  policyOverrides.set(deps, policy);
-}
-
-function policyOf(deps: DomainDeps, given?: Partial<WebhookDeliveryPolicy>): WebhookDeliveryPolicy {
-  return { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...policyOverrides.get(deps), ...given };
-}
-
-/**
- * Owes an event to every enabled endpoint of its project that wants its type. Runs inside the
- * transaction that records the event, so a committed event always has its deliveries.
- */
-export async function enqueueWebhookDeliveries(
-  tx: Transaction,
-  event: { id: string; projectId: string; type: string },
-): Promise<number> {
-  const now = new Date();
-  return tx.$executeRaw`
-    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, e.id, ${event.id}, ${event.type}, ${now}, ${now}
-    FROM "WebhookEndpoint" e
-    WHERE e."projectId" = ${event.projectId} AND e.enabled
-      AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ${event.type} = ANY(e."eventTypes"))`;
+/** This instance's webhook worker, built once by the app. */
+export interface WebhookDelivery {
+  /**
+   * Delivers everything due now, in batches, without waiting (errors are logged). Calls while
+   * a run is going only ask it for one more pass, so a burst of events costs one worker.
+   */
+  trigger(): void;
+  /** Resolves once the running delivery run, if any, has ended (graceful shutdown). */
+  idle(): Promise<void>;
 }
 
 /** `webhook-signature` per Standard Webhooks: HMAC-SHA256 of `id.timestamp.body`, keyed with the secret's bytes. */
@@ -79,7 +65,7 @@ interface ClaimedDelivery {
  * (workers on other instances take other rows), counts the attempt and leases the row by
  * moving `nextAttemptAt` past the attempt's timeout. No transaction stays open during HTTP.
  */
-function claimDue(deps: DomainDeps, policy: WebhookDeliveryPolicy, now: Date) {
+function claimDue(deps: DeliveryDeps, policy: WebhookDeliveryPolicy, now: Date) {
   const leaseUntil = new Date(now.getTime() + policy.timeoutMs + LEASE_MARGIN_MS);
   return deps.prisma.$queryRaw<ClaimedDelivery[]>`
     WITH due AS (
@@ -93,14 +79,12 @@ function claimDue(deps: DomainDeps, policy: WebhookDeliveryPolicy, now: Date) {
     RETURNING w.id, w."endpointId", w."eventId", w.attempts`;
 }
 
-const accountSnapshotSchema = z.object({ userId: z.string(), alias: z.string().nullable(), toolkit: z.string() });
-
 function accountSnapshotOf(stored: unknown): AccountSnapshot | Record<string, never> {
   return accountSnapshotSchema.safeParse(stored).data ?? {};
 }
 
 /** The JSON bodies of the claimed events (Standard Webhooks' `type`, `timestamp`, `data`), by event id. */
-async function bodiesOf(deps: DomainDeps, eventIds: string[]): Promise<Map<string, string>> {
+async function bodiesOf(deps: DeliveryDeps, eventIds: string[]): Promise<Map<string, string>> {
   const events = await deps.prisma.connectionEvent.findMany({ where: { id: { in: eventIds } } });
   const accounts = await deps.prisma.connectedAccount.findMany({
     where: { id: { in: [...new Set(events.map((e) => e.connectedAccountId))] } },
@@ -189,7 +173,7 @@ function nextAttemptDelay(policy: WebhookDeliveryPolicy, attempts: number, retry
  * count, so a stale worker whose lease ran out cannot overwrite a newer attempt.
  */
 async function deliverOne(
-  deps: DomainDeps,
+  deps: DeliveryDeps,
   policy: WebhookDeliveryPolicy,
   claimed: ClaimedDelivery,
   endpoint: { id: string; url: string; encryptedSecret: string } | undefined,
@@ -230,8 +214,7 @@ async function deliverOne(
  * claimed. Safe to call from any number of places and instances at once (SKIP LOCKED).
  * Order between events is not guaranteed (retries overtake); payloads carry `occurredAt`.
  */
-export async function deliverDueWebhooks(deps: DomainDeps, policyOverride?: Partial<WebhookDeliveryPolicy>): Promise<number> {
-  const policy = policyOf(deps, policyOverride);
+async function deliverDueWebhooks(deps: DeliveryDeps, policy: WebhookDeliveryPolicy): Promise<number> {
   const claimed = await claimDue(deps, policy, new Date());
   if (claimed.length === 0) return 0;
   const endpoints = await deps.prisma.webhookEndpoint.findMany({
@@ -250,52 +233,49 @@ export async function deliverDueWebhooks(deps: DomainDeps, policyOverride?: Part
   return claimed.length;
 }
 
-const runs = new WeakMap<DomainDeps, { done: Promise<void>; again: boolean }>();
+/** The worker of one app instance, with its policy. Any number of them share the work (SKIP LOCKED). */
+export function createWebhookDelivery(deps: DeliveryDeps, policy: WebhookDeliveryPolicy): WebhookDelivery {
+  let run: { done: Promise<void>; again: boolean } | undefined;
 
-/**
- * Delivers everything due now, in batches, without waiting (errors are logged). Calls while a
- * run is going only ask it for one more pass, so a burst of events costs one worker per instance.
- * Returns the run's promise for callers that want to wait for it (the sweeper, at shutdown).
- */
-export function triggerWebhookDelivery(deps: DomainDeps): Promise<void> {
-  const current = runs.get(deps);
-  if (current) {
-    current.again = true;
-    return current.done;
-  }
-  const run = { done: Promise.resolve(), again: false };
-  run.done = (async () => {
-    try {
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-        run.again = false;
-        const claimed = await deliverDueWebhooks(deps);
-        if (claimed < policyOf(deps).batchSize && !run.again) break;
+  function start(): { done: Promise<void>; again: boolean } {
+    const current = { done: Promise.resolve(), again: false };
+    current.done = (async () => {
+      try {
+        for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+          current.again = false;
+          const claimed = await deliverDueWebhooks(deps, policy);
+          if (claimed < policy.batchSize && !current.again) break;
+        }
+      } catch (error) {
+        deps.logger.error({ err: error }, 'webhook delivery run failed');
+      } finally {
+        run = undefined;
       }
-    } catch (error) {
-      deps.logger.error({ err: error }, 'webhook delivery run failed');
-    } finally {
-      runs.delete(deps);
-    }
-  })();
-  runs.set(deps, run);
-  return run.done;
-}
+    })();
+    return current;
+  }
 
-/** Waits for this instance's running delivery run, if any (graceful shutdown). */
-export async function webhookDeliveryIdle(deps: DomainDeps): Promise<void> {
-  await runs.get(deps)?.done;
+  return {
+    trigger() {
+      if (run) run.again = true;
+      else run = start();
+    },
+    async idle() {
+      await run?.done;
+    },
+  };
 }
 
 /**
  * Sends a delivery again from scratch (a full new retry schedule), whatever its status: the way
  * to replay what a receiver missed during an outage longer than the schedule.
  */
-export async function retryWebhookDelivery(deps: DomainDeps, projectId: string, id: string) {
+export async function retryWebhookDelivery(deps: CoreDeps, caller: Caller, id: string) {
   const reset = await deps.prisma.webhookDelivery.updateMany({
-    where: { id, endpoint: { projectId } },
+    where: { id, endpoint: { projectId: caller.projectId } },
     data: { status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), deliveredAt: null },
   });
   if (reset.count !== 1) throw notFound('Webhook delivery');
-  void triggerWebhookDelivery(deps);
+  deps.webhookDelivery.trigger();
   return deps.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
 }

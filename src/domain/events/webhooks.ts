@@ -1,28 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
-import type { DomainDeps } from '../deps.js';
+import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
-import type { ConnectionEventType } from './outbox.js';
+import { requireApiKey, type Caller } from '../access/caller.js';
+import { CONNECTION_EVENT_TYPES } from './event-types.js';
 import { parseInput, secureUrlSchema } from '../validation.js';
-
-/** Every ConnectionEvent type, for validating endpoint filters (outbox.ts has only the type). */
-export const CONNECTION_EVENT_TYPES = [
-  'connection.initiated',
-  'connection.reauthorization_started',
-  'connection.active',
-  'connection.failed',
-  'connection.expired',
-  'connection.refresh_failed',
-  'connection.enabled',
-  'connection.disabled',
-  'connection.revoked',
-  'connection.deleted',
-] as const satisfies readonly ConnectionEventType[];
-
-// Fails to compile when outbox.ts gains an event type this list does not name.
-type Unlisted = Exclude<ConnectionEventType, (typeof CONNECTION_EVENT_TYPES)[number]>;
-const everyEventTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 /** Standard Webhooks' prefix of a base64 signing secret. */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -62,17 +45,18 @@ function newWebhookSecret(): string {
 }
 
 /** The secret encrypted for one endpoint; the endpoint id is the associated data. */
-function encryptedSecretFields(deps: DomainDeps, endpointId: string, secret: string) {
+function encryptedSecretFields(deps: Pick<CoreDeps, 'keyRing'>, endpointId: string, secret: string) {
   return { encryptedSecret: deps.keyRing.encrypt(secret, endpointId), secretKeyId: deps.keyRing.activeKeyId };
 }
 
 /** The signing secret of an endpoint, decrypted; for signing deliveries only. */
-export function signingSecretOf(deps: DomainDeps, endpoint: Pick<WebhookEndpoint, 'id' | 'encryptedSecret'>): string {
+export function signingSecretOf(deps: Pick<CoreDeps, 'keyRing'>, endpoint: Pick<WebhookEndpoint, 'id' | 'encryptedSecret'>): string {
   return deps.keyRing.decrypt(endpoint.encryptedSecret, endpoint.id);
 }
 
-export async function findWebhookEndpoint(deps: DomainDeps, projectId: string, id: string): Promise<WebhookEndpoint> {
-  const endpoint = await deps.prisma.webhookEndpoint.findFirst({ where: { id, projectId } });
+export async function findWebhookEndpoint(deps: CoreDeps, caller: Caller, id: string): Promise<WebhookEndpoint> {
+  requireApiKey(caller, 'Managing webhooks');
+  const endpoint = await deps.prisma.webhookEndpoint.findFirst({ where: { id, projectId: caller.projectId } });
   if (!endpoint) throw notFound('Webhook endpoint');
   return endpoint;
 }
@@ -81,7 +65,9 @@ export async function findWebhookEndpoint(deps: DomainDeps, projectId: string, i
  * Registers an endpoint for the project's ConnectionEvents. The signing secret is generated
  * here and returned this once; only its ciphertext is stored.
  */
-export async function createWebhookEndpoint(deps: DomainDeps, projectId: string, raw: unknown) {
+export async function createWebhookEndpoint(deps: CoreDeps, caller: Caller, raw: unknown) {
+  requireApiKey(caller, 'Managing webhooks');
+  const { projectId } = caller;
   const input = parseInput(createInputSchema, raw, 'webhook endpoint');
   const existing = await deps.prisma.webhookEndpoint.count({ where: { projectId } });
   if (existing >= MAX_ENDPOINTS_PER_PROJECT) {
@@ -107,9 +93,9 @@ export async function createWebhookEndpoint(deps: DomainDeps, projectId: string,
  * Changes an endpoint; omitted fields stay. Pending deliveries go to the new URL (it is read at
  * each attempt), so fixing a wrong URL also fixes the retries of what it missed.
  */
-export async function updateWebhookEndpoint(deps: DomainDeps, projectId: string, raw: unknown) {
+export async function updateWebhookEndpoint(deps: CoreDeps, caller: Caller, raw: unknown) {
   const input = parseInput(updateInputSchema, raw, 'webhook endpoint');
-  const endpoint = await findWebhookEndpoint(deps, projectId, input.id);
+  const endpoint = await findWebhookEndpoint(deps, caller, input.id);
   return deps.prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
     data: {
@@ -122,8 +108,8 @@ export async function updateWebhookEndpoint(deps: DomainDeps, projectId: string,
 }
 
 /** Replaces the signing secret (returned once); attempts from now on are signed with it. */
-export async function rotateWebhookSecret(deps: DomainDeps, projectId: string, id: string) {
-  const endpoint = await findWebhookEndpoint(deps, projectId, id);
+export async function rotateWebhookSecret(deps: CoreDeps, caller: Caller, id: string) {
+  const endpoint = await findWebhookEndpoint(deps, caller, id);
   const secret = newWebhookSecret();
   const updated = await deps.prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
@@ -133,8 +119,8 @@ export async function rotateWebhookSecret(deps: DomainDeps, projectId: string, i
 }
 
 /** Deletes an endpoint and, with it, its deliveries (pending ones are dropped). */
-export async function deleteWebhookEndpoint(deps: DomainDeps, projectId: string, id: string) {
-  const endpoint = await findWebhookEndpoint(deps, projectId, id);
+export async function deleteWebhookEndpoint(deps: CoreDeps, caller: Caller, id: string) {
+  const endpoint = await findWebhookEndpoint(deps, caller, id);
   await deps.prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
   return endpoint;
 }

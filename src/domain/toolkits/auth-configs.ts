@@ -3,7 +3,8 @@ import { grantProviders } from '../../catalog/index.js';
 import { managedAppKey } from '../../config.js';
 import { withAdvisoryLock } from '../../db/locks.js';
 import type { AuthConfig, AuthScheme, Toolkit } from '../../generated/prisma/client.js';
-import type { DomainDeps } from '../deps.js';
+import { requireApiKey, type Caller } from '../access/caller.js';
+import type { CoreDeps, DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
@@ -84,7 +85,9 @@ function chooseScheme(toolkit: Toolkit, requested: AuthScheme | null | undefined
 }
 
 /** Creates a CUSTOM auth config: the project's own OAuth app (secret encrypted) or a key form. */
-export async function createAuthConfig(deps: DomainDeps, projectId: string, raw: unknown) {
+export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: unknown) {
+  requireApiKey(caller, 'createAuthConfig');
+  const { projectId } = caller;
   const input = parseInput(createInputSchema, raw, 'auth config');
   const toolkit = await findVisibleToolkit(deps.prisma, projectId, input.toolkit);
   if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
@@ -136,7 +139,9 @@ export async function findAuthConfig(deps: DomainDeps, projectId: string, id: st
 }
 
 /** Renames, changes scopes, URL field values or credentials, enables/disables, or makes an auth config the default. */
-export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw: unknown) {
+export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: unknown) {
+  requireApiKey(caller, 'updateAuthConfig');
+  const { projectId } = caller;
   const input = parseInput(updateInputSchema, raw, 'auth config');
   const config = await findAuthConfig(deps, projectId, input.id);
   if (input.credentials && !isOAuthScheme(config.authScheme)) {
@@ -178,7 +183,9 @@ export async function updateAuthConfig(deps: DomainDeps, projectId: string, raw:
 }
 
 /** Deletes an auth config no connected account uses; one still in use is a CONFLICT. */
-export async function deleteAuthConfig(deps: DomainDeps, projectId: string, id: string) {
+export async function deleteAuthConfig(deps: DomainDeps, caller: Caller, id: string) {
+  requireApiKey(caller, 'deleteAuthConfig');
+  const { projectId } = caller;
   const config = await findAuthConfig(deps, projectId, id);
   const accounts = await deps.prisma.connectedAccount.count({ where: { authConfigId: config.id } });
   if (accounts > 0) {
@@ -192,7 +199,11 @@ export async function deleteAuthConfig(deps: DomainDeps, projectId: string, id: 
 }
 
 /** The OAuth client of an auth config: decrypted (CUSTOM) or from the environment (MANAGED). */
-export function clientCredentialsOf(deps: DomainDeps, config: AuthConfig, toolkit: Toolkit): ClientCredentials {
+export function clientCredentialsOf(
+  deps: Pick<CoreDeps, 'keyRing' | 'managedOAuthApps'>,
+  config: AuthConfig,
+  toolkit: Toolkit,
+): ClientCredentials {
   if (config.kind === 'MANAGED') {
     const app = deps.managedOAuthApps.get(managedAppKey(toolkit.slug));
     if (!app) throw new DomainError('FORBIDDEN', `No OAuth app is configured on this server for "${toolkit.slug}".`);

@@ -1,0 +1,95 @@
+import type { Transaction } from '../../db/locks.js';
+import type { ConnectionStatus, Prisma } from '../../generated/prisma/client.js';
+import type { CoreDeps } from '../deps.js';
+import type { AccountSnapshot, ConnectionEventType } from '../events/event-types.js';
+import { publishEvents, recordEvent, type RecordedEvent } from '../events/outbox.js';
+
+/**
+ * The one place where a connected account changes state: the row is updated (compare-and-swap
+ * on what the caller read) and the ConnectionEvent that records the change is written in the
+ * same transaction; the caller publishes the event once the transaction has committed.
+ */
+export interface AccountChange {
+  type: ConnectionEventType;
+  /** The account's new status; omitted when it keeps its own (a re-authorization starting or failing). */
+  status?: ConnectionStatus;
+  /** Machine-readable reason of the new status (or of the event, when the status is kept). */
+  reason?: string | null;
+  /** The status the event reports when it is not the account's: a re-authorization's own INITIATED or FAILED. */
+  eventStatus?: ConnectionStatus;
+  connectLinkId?: string | null;
+  /** Other columns written with the change: credentials, token times, refresh bookkeeping. */
+  data?: Prisma.ConnectedAccountUncheckedUpdateManyInput;
+  /** The change applies only while the row still matches this (e.g. the version that was read). */
+  expect?: Prisma.ConnectedAccountWhereInput;
+}
+
+export interface AccountRef {
+  id: string;
+  projectId: string;
+  status: ConnectionStatus;
+}
+
+/** Applies a change inside the caller's transaction; null when the row no longer matched `expect`. */
+export async function changeAccount(tx: Transaction, account: AccountRef, change: AccountChange): Promise<RecordedEvent | null> {
+  const now = new Date();
+  const status = change.status ?? account.status;
+  const updated = await tx.connectedAccount.updateMany({
+    where: { id: account.id, ...change.expect },
+    data: {
+      ...change.data,
+      ...(change.status ? { status: change.status, statusReason: change.reason ?? null, statusChangedAt: now } : {}),
+      version: { increment: 1 },
+    },
+  });
+  if (updated.count !== 1) return null;
+  return recordEvent(tx, {
+    projectId: account.projectId,
+    connectedAccountId: account.id,
+    connectLinkId: change.connectLinkId ?? null,
+    type: change.type,
+    status: change.eventStatus ?? status,
+    statusReason: change.reason ?? null,
+  });
+}
+
+/** Applies a change in its own transaction and publishes its event; null when `expect` no longer held. */
+export async function applyAccountChange(deps: CoreDeps, account: AccountRef, change: AccountChange): Promise<RecordedEvent | null> {
+  const event = await deps.prisma.$transaction((tx) => changeAccount(tx, account, change));
+  await publishEvents(deps, [event]);
+  return event;
+}
+
+/** The event of an account's creation (INITIATED), written with it. */
+export function recordAccountCreated(tx: Transaction, account: AccountRef, connectLinkId: string): Promise<RecordedEvent> {
+  return recordEvent(tx, {
+    projectId: account.projectId,
+    connectedAccountId: account.id,
+    connectLinkId,
+    type: 'connection.initiated',
+    status: 'INITIATED',
+    statusReason: null,
+  });
+}
+
+/**
+ * Deletes an account; its events outlive it and say whose it was (for webhooks retried or
+ * replayed later), and a last event records the deletion.
+ */
+export async function deleteAccountRow(deps: CoreDeps, account: AccountRef & { userId: string; alias: string | null; toolkit: string }) {
+  const accountSnapshot: AccountSnapshot = { userId: account.userId, alias: account.alias, toolkit: account.toolkit };
+  const event = await deps.prisma.$transaction(async (tx) => {
+    await tx.connectedAccount.delete({ where: { id: account.id } });
+    await tx.connectionEvent.updateMany({ where: { connectedAccountId: account.id }, data: { accountSnapshot } });
+    return recordEvent(tx, {
+      projectId: account.projectId,
+      connectedAccountId: account.id,
+      connectLinkId: null,
+      type: 'connection.deleted',
+      status: account.status,
+      statusReason: 'DELETED',
+      accountSnapshot,
+    });
+  });
+  await publishEvents(deps, [event]);
+}
