@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayNames } from '../src/catalog/display-names.js';
+import { oauthOverrides } from '../src/catalog/oauth-overrides.js';
 import {
   buildCatalog,
   catalogToolkitSchema,
@@ -51,16 +52,25 @@ describe('toolkit catalog', () => {
     for (const { slug } of catalog) expect(slug).toMatch(/^[a-z0-9][a-z0-9_-]{0,62}$/);
   });
 
-  it("contains every grant provider with grant's endpoints", () => {
+  it("contains every grant provider with grant's endpoints, unless an audited override moves them", () => {
     const keys = Object.keys(grantProviders);
     expect(keys.length).toBe(218);
     for (const key of keys) {
       const grant = grantProviders[key] as { authorize_url: string; access_url: string; request_url?: string; oauth: 1 | 2 };
+      const override = oauthOverrides[key]?.oauth;
       const entry = toolkit(slugFromGrantKey(key));
       expect(entry.authSchemes).toContain(grant.oauth === 1 ? 'OAUTH1' : 'OAUTH2');
-      expect(entry.oauth).toMatchObject({ version: grant.oauth, authorizeUrl: grant.authorize_url, tokenUrl: grant.access_url });
+      expect(entry.oauth).toMatchObject({
+        version: grant.oauth,
+        authorizeUrl: override?.authorizeUrl ?? grant.authorize_url,
+        tokenUrl: override?.tokenUrl ?? grant.access_url,
+      });
       expect(entry.oauth?.requestUrl).toBe(grant.request_url);
     }
+    expect(toolkit('slack').oauth).toMatchObject({
+      authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+      tokenUrl: 'https://slack.com/api/oauth.v2.access',
+    });
   });
 
   it('gives grant providers readable names and a subdomain field where their URLs need one', () => {
@@ -141,7 +151,7 @@ describe('catalogToolkitSchema', () => {
 
   it('accepts a minimal entry and applies defaults', () => {
     const parsed = catalogToolkitSchema.parse({ slug: 'acme', name: 'Acme', authSchemes: ['OAUTH2'], oauth: validOAuth });
-    expect(parsed).toMatchObject({ categories: [], fields: [], oauth: { scopeDelimiter: ' ', pkce: false, defaultScopes: [] } });
+    expect(parsed).toMatchObject({ categories: [], fields: [], oauth: { scopeDelimiter: ' ', pkce: true, defaultScopes: [] } });
     expect(catalogToolkitSchema.parse(apiKeyEntry).fields[0]?.required).toBe(true);
   });
 
@@ -175,7 +185,7 @@ describe('catalogToolkitSchema', () => {
     expect(rejection({ ...apiKeyEntry, slug: 'Acme Corp' })).toMatch(/^slug: /);
     expect(rejection({ ...apiKeyEntry, apiBaseUrl: 'http://api.acme.com' })).toMatch(/apiBaseUrl: URL must use https/);
     expect(rejection({ ...apiKeyEntry, apiBaseUrl: 'https://[tenant].acme.com' })).toMatch(
-      /apiBaseUrl: URL placeholder \[tenant\] does not name a credential field/,
+      /apiBaseUrl: URL placeholder \[tenant\] does not name a field or metadata/,
     );
     expect(rejection({ ...apiKeyEntry, extra: true })).toMatch(/extra/);
   });

@@ -8,11 +8,16 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'GitHub',
     description: 'Code hosting, issues, pull requests and Actions.',
     apiBaseUrl: 'https://api.github.com',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
-      secretField('accessToken', 'Personal access token', {
+      secretField('accessToken', 'GitHub personal access token', {
         pattern: '^(ghp_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})$',
         placeholder: 'github_pat_... or ghp_...',
+        description:
+          'A personal access token (PAT) of your own GitHub account, not an OAuth app secret. Create a fine-grained ' +
+          'one at https://github.com/settings/personal-access-tokens/new (or a classic one at ' +
+          'https://github.com/settings/tokens/new) with access to the repositories the agent needs.',
       }),
     ],
   },
@@ -21,6 +26,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'GitLab',
     description: 'Code hosting, CI/CD and issues (gitlab.com).',
     apiBaseUrl: 'https://gitlab.com/api/v4',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('accessToken', 'Personal access token', { pattern: '^glpat-[A-Za-z0-9_.-]{20,}$', placeholder: 'glpat-...' }),
@@ -32,6 +38,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Issue tracking and product planning (GraphQL API).',
     categories: ['project-management', 'developer-tools'],
     apiBaseUrl: 'https://api.linear.app/graphql',
+    apiAuth: { headers: { Authorization: '{apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [secretField('apiKey', 'Personal API key', { pattern: '^lin_api_[A-Za-z0-9]{20,}$', placeholder: 'lin_api_...' })],
   },
@@ -41,6 +48,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Error tracking and performance monitoring (sentry.io).',
     categories: ['monitoring', 'developer-tools'],
     apiBaseUrl: 'https://sentry.io/api/0',
+    apiAuth: { headers: { Authorization: 'Bearer {authToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('authToken', 'Auth token', {
@@ -55,6 +63,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Infrastructure monitoring, logs and APM.',
     categories: ['monitoring'],
     apiBaseUrl: 'https://api.[site]',
+    apiAuth: { headers: { 'DD-API-KEY': '{apiKey}', 'DD-APPLICATION-KEY': '{appKey}' } },
     authSchemes: ['API_KEY'],
     fields: [
       secretField('apiKey', 'API key', { pattern: '^[a-f0-9]{32}$', description: 'Sent in the DD-API-KEY header' }),
@@ -75,6 +84,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'On-call scheduling and incident response.',
     categories: ['incident-management', 'monitoring'],
     apiBaseUrl: 'https://api.pagerduty.com',
+    apiAuth: { headers: { Authorization: 'Token token={apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [secretField('apiKey', 'REST API key', { description: 'Sent as "Authorization: Token token=<key>"' })],
   },
@@ -84,6 +94,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'DNS, CDN, Workers and security.',
     categories: ['cloud', 'developer-tools'],
     apiBaseUrl: 'https://api.cloudflare.com/client/v4',
+    apiAuth: { headers: { Authorization: 'Bearer {apiToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('apiToken', 'API token')],
   },
@@ -92,6 +103,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'DigitalOcean',
     description: 'Cloud servers, databases and app hosting.',
     apiBaseUrl: 'https://api.digitalocean.com/v2',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('accessToken', 'Personal access token', { pattern: '^dop_v1_[a-f0-9]{64}$', placeholder: 'dop_v1_...' }),
@@ -102,6 +114,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Vercel',
     description: 'Frontend hosting and serverless functions.',
     apiBaseUrl: 'https://api.vercel.com',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('accessToken', 'Access token')],
   },
@@ -110,6 +123,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Netlify',
     description: 'Web hosting, builds and serverless functions.',
     apiBaseUrl: 'https://api.netlify.com/api/v1',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('accessToken', 'Personal access token')],
   },
@@ -118,6 +132,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Heroku',
     description: 'Application platform.',
     apiBaseUrl: 'https://api.heroku.com',
+    apiAuth: { headers: { Authorization: 'Bearer {apiKey}', Accept: 'application/vnd.heroku+json; version=3' } },
     authSchemes: ['API_KEY'],
     fields: [secretField('apiKey', 'API key')],
   },
@@ -126,6 +141,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Slack',
     description: 'Team messaging; the token comes from a Slack app installation.',
     apiBaseUrl: 'https://slack.com/api',
+    apiAuth: { headers: { Authorization: 'Bearer {botToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('botToken', 'Bot or user token', { pattern: '^xox[bp]-[A-Za-z0-9-]+$', placeholder: 'xoxb-...' })],
   },
@@ -134,6 +150,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Discord',
     description: 'Community chat; a bot token is sent as "Authorization: Bot <token>".',
     apiBaseUrl: 'https://discord.com/api/v10',
+    apiAuth: { headers: { Authorization: 'Bot {botToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('botToken', 'Bot token', { pattern: '^[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{20,}$' }),
@@ -144,6 +161,7 @@ export const devApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Figma',
     description: 'Collaborative design; the token is sent in the X-Figma-Token header.',
     apiBaseUrl: 'https://api.figma.com/v1',
+    apiAuth: { headers: { 'X-Figma-Token': '{accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('accessToken', 'Personal access token', { pattern: '^figd_[A-Za-z0-9_-]{20,}$', placeholder: 'figd_...' })],
   },

@@ -9,6 +9,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Payments, billing and invoicing.',
     categories: ['payments'],
     apiBaseUrl: 'https://api.stripe.com/v1',
+    apiAuth: { headers: { Authorization: 'Bearer {apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [
       secretField('apiKey', 'Secret or restricted key', {
@@ -23,6 +24,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Transactional and marketing e-mail delivery (Twilio SendGrid).',
     categories: ['email'],
     apiBaseUrl: 'https://api.sendgrid.com/v3',
+    apiAuth: { headers: { Authorization: 'Bearer {apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [
       secretField('apiKey', 'API key', { pattern: '^SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}$', placeholder: 'SG....' }),
@@ -34,6 +36,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'E-mail API for developers.',
     categories: ['email'],
     apiBaseUrl: 'https://api.resend.com',
+    apiAuth: { headers: { Authorization: 'Bearer {apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [secretField('apiKey', 'API key', { pattern: '^re_[A-Za-z0-9_]{8,}$', placeholder: 're_...' })],
   },
@@ -43,6 +46,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'E-mail sending, receiving and validation.',
     categories: ['email'],
     apiBaseUrl: 'https://api.mailgun.net/v3',
+    apiAuth: { basic: { username: 'api', password: '{apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [
       secretField('apiKey', 'API key', { description: 'Sent as HTTP Basic password with user "api"' }),
@@ -61,6 +65,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Transactional e-mail delivery.',
     categories: ['email'],
     apiBaseUrl: 'https://api.postmarkapp.com',
+    apiAuth: { headers: { 'X-Postmark-Server-Token': '{serverToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('serverToken', 'Server API token', {
@@ -75,6 +80,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'E-mail, SMS and marketing automation.',
     categories: ['email', 'marketing'],
     apiBaseUrl: 'https://api.brevo.com/v3',
+    apiAuth: { headers: { 'api-key': '{apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [
       secretField('apiKey', 'API key', { pattern: '^xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16,}$', placeholder: 'xkeysib-...' }),
@@ -85,6 +91,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Mailchimp',
     description: 'E-mail marketing; the data center is the suffix of the API key (e.g. us21).',
     categories: ['marketing', 'email'],
+    apiAuth: { basic: { username: 'anystring', password: '{apiKey}' } },
     authSchemes: ['API_KEY'],
     fields: [secretField('apiKey', 'API key', { pattern: '^[a-f0-9]{32}-us[0-9]{1,2}$', placeholder: '...-us21' })],
   },
@@ -94,6 +101,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'SMS, voice, WhatsApp and verification APIs.',
     categories: ['communication', 'messaging'],
     apiBaseUrl: 'https://api.twilio.com/2010-04-01',
+    apiAuth: { basic: { username: '{accountSid}', password: '{authToken}' } },
     authSchemes: ['BASIC'],
     fields: [
       plainField('accountSid', 'Account SID', { pattern: '^AC[0-9a-f]{32}$', placeholder: 'AC...' }),
@@ -106,6 +114,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'Spreadsheet-database hybrid.',
     categories: ['database', 'productivity'],
     apiBaseUrl: 'https://api.airtable.com/v0',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('accessToken', 'Personal access token', {
@@ -119,6 +128,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Notion',
     description: 'Docs, wikis and databases; the token comes from an internal integration.',
     apiBaseUrl: 'https://api.notion.com/v1',
+    apiAuth: { headers: { Authorization: 'Bearer {integrationToken}', 'Notion-Version': '2022-06-28' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('integrationToken', 'Internal integration secret', {
@@ -133,6 +143,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     description: 'CRM, marketing and sales; the token comes from a private app.',
     categories: ['crm', 'marketing'],
     apiBaseUrl: 'https://api.hubapi.com',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('accessToken', 'Private app access token', {
@@ -146,6 +157,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Shopify',
     description: 'E-commerce; the Admin API token comes from a custom app.',
     apiBaseUrl: 'https://[subdomain].myshopify.com/admin/api',
+    apiAuth: { headers: { 'X-Shopify-Access-Token': '{accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       plainField('subdomain', 'Shop subdomain', {
@@ -165,6 +177,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Zendesk',
     description: 'Customer support; API tokens authenticate as "<email>/token" with HTTP Basic.',
     apiBaseUrl: 'https://[subdomain].zendesk.com/api/v2',
+    apiAuth: { basic: { username: '{email}/token', password: '{apiToken}' } },
     authSchemes: ['BASIC'],
     fields: [
       plainField('email', 'Agent e-mail', { pattern: emailPattern, placeholder: 'agent@example.com' }),
@@ -175,6 +188,9 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     slug: 'atlassian',
     name: 'Atlassian',
     description: 'Jira and Confluence Cloud; API tokens authenticate with HTTP Basic (e-mail + token).',
+    // The site URL is the API origin: Jira's REST API at /rest/api/3, Confluence's at /wiki/rest/api.
+    apiBaseUrl: '[siteUrl]',
+    apiAuth: { basic: { username: '{email}', password: '{apiToken}' } },
     authSchemes: ['BASIC'],
     fields: [
       plainField('siteUrl', 'Site URL', {
@@ -190,6 +206,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Trello',
     description: 'Kanban boards; REST calls carry both the Power-Up API key and a user token.',
     apiBaseUrl: 'https://api.trello.com/1',
+    apiAuth: { query: { key: '{apiKey}', token: '{token}' } },
     authSchemes: ['API_KEY'],
     fields: [
       plainField('apiKey', 'API key', { pattern: '^[a-f0-9]{32}$' }),
@@ -201,6 +218,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Asana',
     description: 'Work and project management.',
     apiBaseUrl: 'https://app.asana.com/api/1.0',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('accessToken', 'Personal access token')],
   },
@@ -209,6 +227,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Todoist',
     description: 'Task management.',
     apiBaseUrl: 'https://api.todoist.com',
+    apiAuth: { headers: { Authorization: 'Bearer {apiToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [secretField('apiToken', 'API token', { pattern: '^[a-f0-9]{40}$' })],
   },
@@ -217,6 +236,7 @@ export const saasApiKeyToolkits: CatalogToolkitInput[] = [
     name: 'Typeform',
     description: 'Forms and surveys.',
     apiBaseUrl: 'https://api.typeform.com',
+    apiAuth: { headers: { Authorization: 'Bearer {accessToken}' } },
     authSchemes: ['BEARER_TOKEN'],
     fields: [
       secretField('accessToken', 'Personal access token', { pattern: '^tfp_[A-Za-z0-9_-]{20,}$', placeholder: 'tfp_...' }),

@@ -1,58 +1,39 @@
-import { apiKeyToolkits } from './api-key-toolkits.js';
-import { mergeToolkitSources } from './merge.js';
-import { oauthProviderToolkits } from './oauth-providers.js';
-import { catalogToolkitSchema, type CatalogToolkit, type CatalogToolkitInput } from './schema.js';
-
 /** Schemas and types of catalog entries. */
 export {
+  apiAuthSchema,
   authSchemes,
   authSchemeSchema,
   catalogToolkitSchema,
   credentialAuthSchemes,
   credentialFieldSchema,
+  credentialPlaceholderPattern,
+  credentialPlaceholders,
+  identitySchema,
+  jsonPathSchema,
+  metadataSchema,
   oauthSchema,
+  oauthTokenPlaceholders,
+  readJsonPath,
   urlPlaceholderPattern,
   urlPlaceholders,
+  type ApiAuth,
   type AuthScheme,
   type CatalogToolkit,
   type CatalogToolkitInput,
   type CredentialField,
+  type Identity,
+  type Metadata,
   type OAuthSettings,
 } from './schema.js';
+
+/** Per-scheme API access (base URL and credential placement, defaults applied). */
+export { apiAccessFor, type ApiAccess } from './api-access.js';
+
+/** Brand logos from simple-icons. */
+export { logoCount, logoOf, logoSlugOf, type Logo } from './logos.js';
 
 /** grant provider helpers, e.g. to map a grant key to its catalog slug. */
 export { grantProviders, slugFromGrantKey } from './oauth-providers.js';
 
-/** Freezes an entry and everything in it, so the memoized catalog cannot be mutated by callers. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-/** Merges, validates (throwing with the slug and the problem) and sorts two sources; loadCatalog's engine, open to tests. */
-export function buildCatalog(
-  oauthEntries: readonly CatalogToolkitInput[],
-  apiKeyEntries: readonly CatalogToolkitInput[],
-): readonly CatalogToolkit[] {
-  const toolkits = mergeToolkitSources(oauthEntries, apiKeyEntries).map((entry) => {
-    const result = catalogToolkitSchema.safeParse(entry);
-    if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(entry)'}: ${issue.message}`);
-      throw new Error(`Catalog toolkit "${String(entry.slug)}" is invalid: ${problems.join('; ')}`);
-    }
-    return result.data;
-  });
-  toolkits.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return deepFreeze(toolkits);
-}
-
-let catalog: readonly CatalogToolkit[] | undefined;
-
-/** The validated toolkit catalog (grant's OAuth providers plus API-key services), built once and memoized. */
-export function loadCatalog(): readonly CatalogToolkit[] {
-  catalog ??= buildCatalog(oauthProviderToolkits(), apiKeyToolkits);
-  return catalog;
-}
+/** Building and loading the validated catalog. */
+export { buildCatalog, loadCatalog } from './load.js';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { displayNames } from './display-names.js';
+import { grantApiBases, grantProvidersWithoutApi } from './grant-api-bases.js';
 import { oauthOverrides } from './oauth-overrides.js';
 import type { CatalogToolkitInput, CredentialFieldInput, OAuthSettingsInput } from './schema.js';
 
@@ -71,7 +72,7 @@ function subdomainField(name: string, urls: string[]): CredentialFieldInput {
 // refresh and revocation must use the same method, or providers that insist on it refuse them.
 const grantBasicAuthProviders = /autodesk|ebay|fitbit|homeaway|hootsuite|notion|reddit|trustpilot|twitter/;
 
-/** Turns one grant record (plus its override, if any) into a catalog entry, not yet validated. */
+/** Turns one grant record (plus its override and API description, if any) into a catalog entry, not yet validated. */
 export function toolkitFromGrantProvider(key: string, raw: unknown): CatalogToolkitInput {
   const parsed = grantProviderSchema.safeParse(raw);
   if (!parsed.success) {
@@ -79,6 +80,7 @@ export function toolkitFromGrantProvider(key: string, raw: unknown): CatalogTool
   }
   const provider = parsed.data;
   const override = oauthOverrides[key] ?? {};
+  const api = grantApiBases[key];
   const name = displayNameForGrantKey(key);
   const oauth: OAuthSettingsInput = {
     version: provider.oauth,
@@ -87,23 +89,33 @@ export function toolkitFromGrantProvider(key: string, raw: unknown): CatalogTool
     ...(provider.request_url ? { requestUrl: provider.request_url } : {}),
     scopeDelimiter: provider.scope_delimiter ?? grantDefaultScopeDelimiter,
     ...(provider.oauth === 2 && grantBasicAuthProviders.test(key) ? { tokenAuthMethod: 'client_secret_basic' } : {}),
+    ...(api?.apiAuth ? { apiAuth: api.apiAuth } : {}),
     ...override.oauth,
   };
-  const urls = [oauth.authorizeUrl, oauth.tokenUrl, oauth.requestUrl, oauth.revokeUrl, oauth.userInfoUrl];
-  const needsSubdomain = urls.some((url) => url?.includes('[subdomain]'));
-  return {
+  const urls = [oauth.authorizeUrl, oauth.tokenUrl, oauth.requestUrl, oauth.refreshUrl, oauth.revokeUrl, oauth.userInfoUrl];
+  const apiUrls = [override.apiBaseUrl ?? api?.base, oauth.apiBaseUrl];
+  const needsSubdomain = [...urls, ...apiUrls].some((url) => url?.includes('[subdomain]'));
+  const metadata = override.metadata ?? api?.metadata;
+  const identity = override.identity ?? api?.identity;
+  const entry: CatalogToolkitInput = {
     slug: slugFromGrantKey(key),
     name,
     categories: override.categories ?? [],
     authSchemes: [provider.oauth === 1 ? 'OAUTH1' : 'OAUTH2'],
     oauth,
-    fields: needsSubdomain ? [subdomainField(name, urls.filter((url) => url !== undefined))] : [],
+    fields: needsSubdomain ? [subdomainField(name, [...urls, ...apiUrls].filter((url) => url !== undefined))] : [],
   };
+  if (override.description) entry.description = override.description;
+  if (override.apiBaseUrl ?? api?.base) entry.apiBaseUrl = override.apiBaseUrl ?? api?.base;
+  if (identity) entry.identity = identity;
+  if (metadata) entry.metadata = metadata;
+  return entry;
 }
 
 /** Every grant provider as a catalog entry, in grant's order; throws on slug collisions or stray overrides. */
 export function oauthProviderToolkits(): CatalogToolkitInput[] {
-  for (const key of [...Object.keys(oauthOverrides), ...Object.keys(displayNames)]) {
+  const described = [...Object.keys(oauthOverrides), ...Object.keys(grantApiBases), ...Object.keys(grantProvidersWithoutApi)];
+  for (const key of [...described, ...Object.keys(displayNames)]) {
     if (!(key in grantProviders)) throw new Error(`catalog data refers to unknown grant provider "${key}"`);
   }
   const bySlug = new Map<string, string>();

@@ -15,6 +15,9 @@ export const credentialAuthSchemes = ['API_KEY', 'BEARER_TOKEN', 'BASIC'] as con
 /** Zod enum of {@link authSchemes}. */
 export const authSchemeSchema = z.enum(authSchemes);
 
+/** Shape of a credential field or metadata name: camelCase, at most 64 characters. */
+const namePattern = /^[a-z][a-zA-Z0-9_]{0,63}$/;
+
 /** Matches `[fieldName]` placeholders in URL templates (grant's `[subdomain]` is one). */
 export const urlPlaceholderPattern = /\[([a-z][a-zA-Z0-9_]{0,63})\]/g;
 
@@ -22,6 +25,20 @@ export const urlPlaceholderPattern = /\[([a-z][a-zA-Z0-9_]{0,63})\]/g;
 export function urlPlaceholders(template: string): string[] {
   return [...template.matchAll(urlPlaceholderPattern)].map((match) => match[1] ?? '');
 }
+
+/** Matches `{name}` placeholders in API credential templates (`Bearer {apiKey}`, `{accessToken}`). */
+export const credentialPlaceholderPattern = /\{([a-z][a-zA-Z0-9_]{0,63})\}/g;
+
+/** Lists the names referenced as `{name}` placeholders in an API credential template. */
+export function credentialPlaceholders(template: string): string[] {
+  return [...template.matchAll(credentialPlaceholderPattern)].map((match) => match[1] ?? '');
+}
+
+/**
+ * Names an OAuth connection fills API credential templates with: the access token, OAuth 1's token secret, and the
+ * OAuth app's (public) client id, which some APIs want beside the token (Twitch's Client-Id header).
+ */
+export const oauthTokenPlaceholders = ['accessToken', 'accessSecret', 'clientId'] as const;
 
 /** An https URL that may contain `[fieldName]` placeholders filled from the connection's credential fields. */
 export const urlTemplateSchema = z.string().superRefine((value, ctx) => {
@@ -35,6 +52,20 @@ export const urlTemplateSchema = z.string().superRefine((value, ctx) => {
   if (url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `URL must use https: ${value}` });
 });
 
+/** A template whose leading `[field]` holds a whole https origin (e.g. `[instanceUrl]/services/data/v62.0`). */
+const leadingOriginPlaceholder = /^\[([a-z][a-zA-Z0-9_]{0,63})\]/;
+
+/**
+ * An API base URL template: a {@link urlTemplateSchema}, or one that starts with a `[field]` holding a whole https
+ * origin (a metadata value such as Salesforce's `instance_url`, or a field whose pattern requires `https://`; the
+ * toolkit-level check below says which), e.g. `[instanceUrl]/services/data/v62.0`.
+ */
+const apiBaseUrlSchema = z.string().superRefine((value, ctx) => {
+  const candidate = value.replace(leadingOriginPlaceholder, 'https://origin.invalid');
+  const checked = urlTemplateSchema.safeParse(candidate);
+  for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message.replace(candidate, value) });
+});
+
 /** A JavaScript regular expression source, validated by compiling it without flags. */
 const regexSourceSchema = z.string().superRefine((source, ctx) => {
   try {
@@ -44,9 +75,39 @@ const regexSourceSchema = z.string().superRefine((source, ctx) => {
   }
 });
 
+/**
+ * A path into a JSON answer: keys joined with `.` (array indexes are keys: `0.id`), and `|` between alternatives
+ * tried in order (`name|login`). See {@link readJsonPath}.
+ */
+export const jsonPathSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*(\|[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*)*$/,
+    'must be dot-separated keys (array indexes allowed), alternatives separated by |',
+  );
+
+/**
+ * Reads a {@link jsonPathSchema} path from a parsed JSON value: the first alternative that yields a value other
+ * than undefined, null or '' wins; undefined when none does.
+ */
+export function readJsonPath(value: unknown, path: string): unknown {
+  for (const alternative of path.split('|')) {
+    let current: unknown = value;
+    for (const key of alternative.split('.')) {
+      if (current === null || typeof current !== 'object') {
+        current = undefined;
+        break;
+      }
+      current = Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
+    }
+    if (current !== undefined && current !== null && current !== '') return current;
+  }
+  return undefined;
+}
+
 /** A credential the user supplies when connecting (API key, account ID, domain…). */
 export const credentialFieldSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-zA-Z0-9_]{0,63}$/, 'field name must be camelCase, start with a lowercase letter, max 64 chars'),
+  name: z.string().regex(namePattern, 'field name must be camelCase, start with a lowercase letter, max 64 chars'),
   label: z.string().min(1),
   secret: z.boolean(),
   required: z.boolean().default(true),
@@ -57,6 +118,83 @@ export const credentialFieldSchema = z.strictObject({
   authSchemes: z.array(authSchemeSchema).nonempty().optional(),
 });
 
+/** Authorization-request parameters the server itself sets; `authorizeParams` may not override them. */
+export const reservedAuthorizeParams = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+] as const;
+
+/** An HTTP header name (an RFC 9110 token). */
+const headerNameSchema = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');
+
+/** A query-string or form parameter name. */
+const paramNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'not a valid parameter name');
+
+/** A value template with `{name}` placeholders; every brace must belong to a placeholder. */
+const credentialTemplateSchema = z
+  .string()
+  .min(1)
+  .refine((value) => !/[{}]/.test(value.replace(credentialPlaceholderPattern, '')), {
+    message: 'braces may only surround a placeholder name such as {apiKey}',
+  });
+
+/**
+ * How credentials go on API requests (the proxy): header and query templates, or HTTP Basic. `{name}` names one of
+ * the toolkit's fields or metadata, or, under `oauth.apiAuth`, `{accessToken}` / `{accessSecret}`.
+ */
+export const apiAuthSchema = z
+  .strictObject({
+    /** Headers to send, e.g. `{ Authorization: 'Bearer {apiKey}' }`. */
+    headers: z.record(headerNameSchema, credentialTemplateSchema).optional(),
+    /** Query parameters to add, e.g. `{ key: '{apiKey}', token: '{token}' }`. */
+    query: z.record(paramNameSchema, credentialTemplateSchema).optional(),
+    /** HTTP Basic credentials, e.g. `{ username: '{email}/token', password: '{apiToken}' }`. */
+    basic: z.strictObject({ username: credentialTemplateSchema, password: z.string() }).optional(),
+  })
+  .superRefine((auth, ctx) => {
+    const templates = apiAuthTemplates(auth);
+    if (templates.length === 0) ctx.addIssue({ code: 'custom', message: 'apiAuth needs headers, query or basic' });
+    else if (templates.every(([, template]) => credentialPlaceholders(template).length === 0)) {
+      ctx.addIssue({ code: 'custom', message: 'apiAuth must reference a credential, e.g. {apiKey}' });
+    }
+    if (auth.basic && Object.keys(auth.headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'basic and an Authorization header exclude each other' });
+    }
+    if (auth.basic && /[{}]/.test(auth.basic.password.replace(credentialPlaceholderPattern, ''))) {
+      ctx.addIssue({ code: 'custom', path: ['basic', 'password'], message: 'braces may only surround a placeholder name' });
+    }
+  });
+
+/** Every template of an apiAuth value with its path, for placeholder checks. */
+export function apiAuthTemplates(auth: z.input<typeof apiAuthSchema>): [PropertyKey[], string][] {
+  return [
+    ...Object.entries(auth.headers ?? {}).map(([name, value]): [PropertyKey[], string] => [['headers', name], value]),
+    ...Object.entries(auth.query ?? {}).map(([name, value]): [PropertyKey[], string] => [['query', name], value]),
+    ...(auth.basic
+      ? ([
+          [['basic', 'username'], auth.basic.username],
+          [['basic', 'password'], auth.basic.password],
+        ] as [PropertyKey[], string][])
+      : []),
+  ];
+}
+
+/** Dot paths into a token response, read when the standard top-level field is absent (Slack's `authed_user`). */
+export const tokenResponseSchema = z
+  .strictObject({
+    accessToken: jsonPathSchema.optional(),
+    refreshToken: jsonPathSchema.optional(),
+    expiresIn: jsonPathSchema.optional(),
+    scope: jsonPathSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'tokenResponse needs at least one path' });
+
 /** OAuth 1.0a / 2.0 endpoints and defaults for a toolkit; URLs may carry `[fieldName]` placeholders. */
 export const oauthSchema = z
   .strictObject({
@@ -64,15 +202,32 @@ export const oauthSchema = z
     authorizeUrl: urlTemplateSchema,
     tokenUrl: urlTemplateSchema,
     requestUrl: urlTemplateSchema.optional(),
+    /** Token endpoint for refresh grants when it is not tokenUrl (Figma's `/v1/oauth/refresh`). */
+    refreshUrl: urlTemplateSchema.optional(),
     /** RFC 7009 token revocation endpoint. */
     revokeUrl: urlTemplateSchema.optional(),
     /** Endpoint returning the connected account's identity. */
     userInfoUrl: urlTemplateSchema.optional(),
     defaultScopes: z.array(z.string().min(1)).default([]),
     scopeDelimiter: z.string().min(1).default(' '),
-    pkce: z.boolean().default(false),
+    /** Why PKCE (S256) is off for this OAuth 2 provider, e.g. "token endpoint rejects code_verifier"; absent: PKCE on. */
+    pkceOptOut: z.string().min(10, 'say why PKCE is off').optional(),
     /** How the client authenticates at the token and revocation endpoints. */
     tokenAuthMethod: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+    /** RFC 9207 / OpenID Connect issuer identifier, exactly as the provider spells it (`iss`). */
+    issuer: urlTemplateSchema.optional(),
+    /** Extra authorization-request parameters, e.g. Google's `{ access_type: 'offline', prompt: 'consent' }`. */
+    authorizeParams: z.record(paramNameSchema, z.string()).optional(),
+    /** Authorization parameter carrying user scopes when they are separate from `scope` (Slack v2: `user_scope`). */
+    userScopeParam: paramNameSchema.optional(),
+    /** User scopes requested by default through `userScopeParam`. */
+    defaultUserScopes: z.array(z.string().min(1)).optional(),
+    /** Where a non-standard token response keeps the token fields (dot paths). */
+    tokenResponse: tokenResponseSchema.optional(),
+    /** API base URL for OAuth connections when it differs from the toolkit's `apiBaseUrl`. */
+    apiBaseUrl: apiBaseUrlSchema.optional(),
+    /** How OAuth tokens go on API requests; omitted: `Authorization: Bearer {accessToken}` (v2), a signature (v1). */
+    apiAuth: apiAuthSchema.optional(),
   })
   .superRefine((oauth, ctx) => {
     if (oauth.version === 1 && !oauth.requestUrl) {
@@ -81,10 +236,79 @@ export const oauthSchema = z
     if (oauth.version === 2 && oauth.requestUrl) {
       ctx.addIssue({ code: 'custom', path: ['requestUrl'], message: 'requestUrl is only valid for OAuth 1' });
     }
-    if (oauth.version === 1 && oauth.pkce) {
-      ctx.addIssue({ code: 'custom', path: ['pkce'], message: 'PKCE is only valid for OAuth 2' });
+    if (oauth.version === 1) {
+      for (const key of ['pkceOptOut', 'refreshUrl', 'userScopeParam', 'tokenResponse', 'issuer'] as const) {
+        if (oauth[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is only valid for OAuth 2` });
+      }
     }
-  });
+    if (oauth.defaultUserScopes && !oauth.userScopeParam) {
+      ctx.addIssue({ code: 'custom', path: ['defaultUserScopes'], message: 'defaultUserScopes needs userScopeParam' });
+    }
+    const reserved = new Set<string>([...reservedAuthorizeParams, ...(oauth.userScopeParam ? [oauth.userScopeParam] : [])]);
+    for (const name of Object.keys(oauth.authorizeParams ?? {})) {
+      if (reserved.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['authorizeParams', name], message: `"${name}" is set by the server itself` });
+      }
+    }
+    if (oauth.userScopeParam && (reservedAuthorizeParams as readonly string[]).includes(oauth.userScopeParam)) {
+      ctx.addIssue({ code: 'custom', path: ['userScopeParam'], message: `"${oauth.userScopeParam}" is set by the server itself` });
+    }
+    if (oauth.apiAuth && oauth.version === 2) {
+      const names = apiAuthTemplates(oauth.apiAuth).flatMap(([, template]) => credentialPlaceholders(template));
+      if (!names.includes('accessToken')) {
+        ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: 'OAuth 2 apiAuth must send {accessToken}' });
+      }
+    }
+  })
+  .transform((oauth) => ({
+    ...oauth,
+    /** Whether the flow sends an S256 code challenge and verifier: OAuth 2 without an opt-out. */
+    pkce: oauth.version === 2 && oauth.pkceOptOut === undefined,
+  }));
+
+/** How to learn which provider account was connected. */
+export const identitySchema = z.discriminatedUnion('from', [
+  /** From the OpenID Connect id_token's claims: `sub`, `email`, `name`. */
+  z.strictObject({ from: z.literal('id_token') }),
+  /** From a JSON endpoint, called with the connection's API credentials; fields are {@link jsonPathSchema} paths. */
+  z
+    .strictObject({
+      from: z.literal('endpoint'),
+      url: urlTemplateSchema,
+      method: z.enum(['GET', 'POST']).default('GET'),
+      /** JSON body of a POST (a GraphQL query such as Linear's `{ viewer { id } }`). */
+      body: z
+        .string()
+        .refine((text) => {
+          try {
+            JSON.parse(text);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'body must be JSON text')
+        .optional(),
+      id: jsonPathSchema,
+      email: jsonPathSchema.optional(),
+      name: jsonPathSchema.optional(),
+    })
+    .refine((identity) => identity.body === undefined || identity.method === 'POST', {
+      message: 'only a POST identity request has a body',
+      path: ['body'],
+    }),
+]);
+
+/** A value fetched once after connection into the account's field values, usable as `[field]` in `apiBaseUrl`. */
+export const metadataSchema = z.strictObject({
+  /** Name it is stored and referenced under; must not clash with a credential field. */
+  field: z.string().regex(namePattern, 'metadata field must be camelCase, start with a lowercase letter, max 64 chars'),
+  /** Endpoint to GET with the connection's API credentials; omitted: `path` reads the token response instead. */
+  url: urlTemplateSchema.optional(),
+  /** Path of the value in the JSON answer, e.g. `0.id`. */
+  path: jsonPathSchema,
+  /** Schemes whose connections fetch it; omitted means all of the toolkit's schemes. */
+  authSchemes: z.array(authSchemeSchema).nonempty().optional(),
+});
 
 /** One connectable service in the catalog, with every way to authenticate it. */
 export const catalogToolkitSchema = z
@@ -97,7 +321,14 @@ export const catalogToolkitSchema = z
     authSchemes: z.array(authSchemeSchema).nonempty(),
     oauth: oauthSchema.optional(),
     fields: z.array(credentialFieldSchema).default([]),
-    apiBaseUrl: urlTemplateSchema.optional(),
+    /** Base URL of the REST API; `[field]` placeholders name fields or metadata. */
+    apiBaseUrl: apiBaseUrlSchema.optional(),
+    /** How credentials of the API-key, bearer and basic schemes go on API requests (OAuth's: `oauth.apiAuth`). */
+    apiAuth: apiAuthSchema.optional(),
+    /** How to learn which provider account was connected. */
+    identity: identitySchema.optional(),
+    /** Values fetched once after connection (Atlassian's cloud id), usable as `[field]` in URL templates. */
+    metadata: z.array(metadataSchema).default([]),
   })
   .superRefine((toolkit, ctx) => {
     const schemes = new Set<AuthScheme>(toolkit.authSchemes);
@@ -122,8 +353,8 @@ export const catalogToolkitSchema = z
       ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'oauth settings given but authSchemes lists neither OAUTH1 nor OAUTH2' });
     }
 
-    for (const scheme of credentialAuthSchemes) {
-      if (!schemes.has(scheme)) continue;
+    const credentialSchemes = credentialAuthSchemes.filter((scheme) => schemes.has(scheme));
+    for (const scheme of credentialSchemes) {
       if (!toolkit.fields.some((field) => !field.authSchemes || field.authSchemes.includes(scheme))) {
         ctx.addIssue({ code: 'custom', path: ['fields'], message: `${scheme} requires at least one credential field` });
       }
@@ -145,29 +376,141 @@ export const catalogToolkitSchema = z
         }
       }
     });
+    const fieldFor = (name: string, scheme?: AuthScheme) =>
+      toolkit.fields.find((field) => field.name === name && (!scheme || !field.authSchemes || field.authSchemes.includes(scheme)));
+    const oauthScheme: AuthScheme | undefined = toolkit.oauth ? (`OAUTH${toolkit.oauth.version}` as const) : undefined;
+    if (oauthScheme) {
+      for (const name of oauthTokenPlaceholders) {
+        if (fieldFor(name, oauthScheme)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fields'],
+            message: `field "${name}" would shadow the OAuth token; tag it with its credential scheme`,
+          });
+        }
+      }
+    }
 
-    const templates: [PropertyKey[], string | undefined][] = [
-      [['apiBaseUrl'], toolkit.apiBaseUrl],
+    // Metadata: unique names distinct from fields; its URL may use fields and earlier metadata.
+    const metadataNames = new Set<string>();
+    toolkit.metadata.forEach((entry, index) => {
+      if (seen.has(entry.field) || metadataNames.has(entry.field)) {
+        ctx.addIssue({ code: 'custom', path: ['metadata', index, 'field'], message: `metadata field "${entry.field}" is defined twice` });
+      }
+      for (const scheme of entry.authSchemes ?? []) {
+        if (!schemes.has(scheme)) {
+          ctx.addIssue({ code: 'custom', path: ['metadata', index, 'authSchemes'], message: `metadata is for ${scheme}, which the toolkit does not list` });
+        }
+      }
+      if (!entry.url && !(entry.authSchemes ?? toolkit.authSchemes).every((scheme) => scheme === 'OAUTH2')) {
+        ctx.addIssue({ code: 'custom', path: ['metadata', index, 'url'], message: 'only OAuth 2 metadata may come from the token response' });
+      }
+      for (const name of urlPlaceholders(entry.url ?? '')) {
+        if (!seen.has(name) && !metadataNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['metadata', index, 'url'], message: `URL placeholder [${name}] does not name a field or earlier metadata` });
+        }
+      }
+      metadataNames.add(entry.field);
+    });
+
+    // Endpoint URLs are used before the connection exists: fields only.
+    const endpointTemplates: [PropertyKey[], string | undefined][] = [
       [['oauth', 'authorizeUrl'], toolkit.oauth?.authorizeUrl],
       [['oauth', 'tokenUrl'], toolkit.oauth?.tokenUrl],
       [['oauth', 'requestUrl'], toolkit.oauth?.requestUrl],
+      [['oauth', 'refreshUrl'], toolkit.oauth?.refreshUrl],
       [['oauth', 'revokeUrl'], toolkit.oauth?.revokeUrl],
       [['oauth', 'userInfoUrl'], toolkit.oauth?.userInfoUrl],
+      [['oauth', 'issuer'], toolkit.oauth?.issuer],
     ];
-    for (const [path, template] of templates) {
+    for (const [path, template] of endpointTemplates) {
       for (const name of urlPlaceholders(template ?? '')) {
         if (!seen.has(name)) {
           ctx.addIssue({ code: 'custom', path, message: `URL placeholder [${name}] does not name a credential field` });
         }
       }
     }
+
+    // API URLs are used after connection: fields and metadata. A leading placeholder fills the whole origin, so it
+    // must be metadata (checked https when filled) or a field whose pattern demands https://.
+    const apiTemplates: [PropertyKey[], string | undefined][] = [
+      [['apiBaseUrl'], toolkit.apiBaseUrl],
+      [['oauth', 'apiBaseUrl'], toolkit.oauth?.apiBaseUrl],
+      [['identity', 'url'], toolkit.identity?.from === 'endpoint' ? toolkit.identity.url : undefined],
+    ];
+    for (const [path, template] of apiTemplates) {
+      for (const name of urlPlaceholders(template ?? '')) {
+        if (!seen.has(name) && !metadataNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path, message: `URL placeholder [${name}] does not name a field or metadata` });
+        }
+      }
+      const origin = template?.match(leadingOriginPlaceholder)?.[1];
+      if (origin && !metadataNames.has(origin) && !fieldFor(origin)?.pattern?.startsWith('^https://')) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `[${origin}] fills the whole origin, so it must be metadata or a field whose pattern starts with ^https://`,
+        });
+      }
+    }
+
+    // Credential templates: the credential schemes' fields (or metadata); OAuth's also the tokens.
+    if (toolkit.apiAuth) {
+      if (credentialSchemes.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: 'apiAuth is for API-key, bearer and basic schemes; OAuth uses oauth.apiAuth' });
+      }
+      let sendsSecret = false;
+      for (const [path, template] of apiAuthTemplates(toolkit.apiAuth)) {
+        for (const name of credentialPlaceholders(template)) {
+          const fields = credentialSchemes.map((scheme) => fieldFor(name, scheme));
+          if (metadataNames.has(name)) continue;
+          if (fields.length === 0 || fields.some((field) => !field)) {
+            ctx.addIssue({ code: 'custom', path: ['apiAuth', ...path], message: `placeholder {${name}} does not name a credential field` });
+          }
+          if (fields.some((field) => field?.secret)) sendsSecret = true;
+        }
+      }
+      if (!sendsSecret && credentialSchemes.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: 'apiAuth sends no secret field' });
+      }
+    } else if (credentialSchemes.length > 0 && toolkit.apiBaseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: `${credentialSchemes.join('/')} with an apiBaseUrl must say how credentials are sent (apiAuth)` });
+    }
+    if (toolkit.oauth?.apiAuth && oauthScheme) {
+      for (const [path, template] of apiAuthTemplates(toolkit.oauth.apiAuth)) {
+        for (const name of credentialPlaceholders(template)) {
+          const known =
+            name === 'accessToken' ||
+            name === 'clientId' ||
+            (name === 'accessSecret' && toolkit.oauth.version === 1) ||
+            metadataNames.has(name) ||
+            fieldFor(name, oauthScheme);
+          if (!known) {
+            ctx.addIssue({ code: 'custom', path: ['oauth', 'apiAuth', ...path], message: `placeholder {${name}} names neither an OAuth token nor a field` });
+          }
+        }
+      }
+    }
+
+    if (toolkit.identity?.from === 'id_token' && !(toolkit.oauth?.version === 2 && toolkit.oauth.defaultScopes.includes('openid'))) {
+      ctx.addIssue({ code: 'custom', path: ['identity'], message: 'id_token identity needs OAuth 2 with the openid scope by default' });
+    }
   });
 
 /** A validated credential field, defaults applied. */
 export type CredentialField = z.output<typeof credentialFieldSchema>;
 
-/** Validated OAuth settings, defaults applied. */
+/** Validated OAuth settings, defaults applied and `pkce` derived. */
 export type OAuthSettings = z.output<typeof oauthSchema>;
+
+/** How credentials go on API requests. */
+export type ApiAuth = z.output<typeof apiAuthSchema>;
+
+/** How a connected account's identity is learnt. */
+export type Identity = z.output<typeof identitySchema>;
+
+/** A value fetched once after connection. */
+export type Metadata = z.output<typeof metadataSchema>;
 
 /** A validated catalog entry, defaults applied. */
 export type CatalogToolkit = z.output<typeof catalogToolkitSchema>;
@@ -180,3 +523,12 @@ export type CredentialFieldInput = z.input<typeof credentialFieldSchema>;
 
 /** OAuth settings as written in source data. */
 export type OAuthSettingsInput = z.input<typeof oauthSchema>;
+
+/** API credential placement as written in source data. */
+export type ApiAuthInput = z.input<typeof apiAuthSchema>;
+
+/** Identity source as written in source data. */
+export type IdentityInput = z.input<typeof identitySchema>;
+
+/** Metadata as written in source data. */
+export type MetadataInput = z.input<typeof metadataSchema>;
