@@ -64,7 +64,7 @@ describe('connecting an API-key toolkit', () => {
     expect(row.encryptedCredentials).not.toContain(OPENAI_KEY);
     expect(row.credentialsKeyId).toBe('test1');
     const ring = KeyRing.parse(TEST_ENCRYPTION_KEYS);
-    expect(ring.decryptJson(row.encryptedCredentials!, row.id)).toMatchObject({ apiKey: OPENAI_KEY });
+    expect(ring.decryptJson(row.encryptedCredentials!, row.id)).toEqual({ scheme: 'API_KEY', fields: { apiKey: OPENAI_KEY } });
     expect(() => ring.decryptJson(row.encryptedCredentials!, 'another-account')).toThrow('Decryption');
 
     // The link is single-use.

@@ -184,7 +184,8 @@ for (const mode of databaseModes) {
               const rows: unknown = await prisma.$queryRaw(...args);
               if (!done && Array.isArray(rows) && rows.some((r: { id?: string }) => r.id === id)) {
                 done = true;
-                const plaintext = JSON.stringify({ ...JSON.parse(expected.get(`ConnectedAccount:${id}`)!), apiKey: `sk-new-${id}` });
+                const stored = JSON.parse(expected.get(`ConnectedAccount:${id}`)!);
+                const plaintext = JSON.stringify({ ...stored, fields: { ...stored.fields, apiKey: `sk-new-${id}` } });
                 expected.set(`ConnectedAccount:${id}`, plaintext);
                 const ring = KeyRing.parse(spec);
                 await prisma.connectedAccount.update({
@@ -300,7 +301,7 @@ describe('rotating after a real restart: the mutation and npm run keys:rotate (P
       { id: Buffer.from(`ConnectedAccount:${accountId}`).toString('base64') },
     );
     expect(issued.errors).toBeUndefined();
-    expect(issued.data!.issueAccessToken.accessToken).toBe(JSON.parse(expected.get(`ConnectedAccount:${accountId}`)!).apiKey);
+    expect(issued.data!.issueAccessToken.accessToken).toBe(JSON.parse(expected.get(`ConnectedAccount:${accountId}`)!).fields.apiKey);
   });
 
   it('npm run keys:rotate: exits 0 with a summary and no secrets; 1 naming a row it cannot decrypt', { timeout: 120_000 }, async () => {
