@@ -44,7 +44,7 @@ export async function usableAccount(deps: DomainDeps, caller: Caller, id: string
   let account = await findAccount(deps, caller, id);
   refuseUnless(account, 'ACTIVE', 'use it');
   if (account.tokenExpiresAt !== null || options.force) {
-    const outcome = await deps.refresher.ensureFresh(account.id, options);
+    const outcome = await deps.refresher.ensureFresh(account.id, { ...options, seenVersion: account.version });
     if (outcome !== 'fresh') account = await findAccount(deps, caller, id);
     refuseUnless(account, 'ACTIVE', 'use it');
     if (account.tokenExpiresAt && account.tokenExpiresAt.getTime() <= Date.now()) {

@@ -42,8 +42,10 @@ export interface Refresher {
    * ended (`since`, default now) takes that attempt's result instead of starting another, so
    * one burst of demand costs one token request whatever the token's lifetime. `force`
    * refreshes a token that is not due yet (the provider refused it), still once per burst.
+   * 'fresh' means the row as the caller read it (`seenVersion`) holds a usable token; after
+   * 'refreshed' the caller reads the row again.
    */
-  ensureFresh(accountId: string, options?: { since?: Date; force?: boolean }): Promise<RefreshResult>;
+  ensureFresh(accountId: string, options?: { since?: Date; force?: boolean; seenVersion?: number }): Promise<RefreshResult>;
   /** The scheduler's tick: refreshes accounts whose time has come, skipping those another instance holds. */
   refreshDue(batchSize?: number): Promise<number>;
 }
@@ -132,24 +134,27 @@ const RELEASED_CLAIM = { refreshClaimId: null, refreshClaimedUntil: null };
  * per account; callers on other instances wait for the claim to end and take its result.
  */
 export function createRefresher(deps: CoreDeps, timings: RefreshTimings = DEFAULT_REFRESH_TIMINGS): Refresher {
-  const inFlight = new Map<string, Promise<RefreshResult>>();
+  const inFlight = new Map<string, Promise<{ result: RefreshResult; version?: number }>>();
 
   function read(accountId: string) {
     return deps.prisma.connectedAccount.findUnique({ where: { id: accountId }, include: { toolkit: true, authConfig: true } });
   }
 
-  async function attempt(accountId: string, since: Date, force: boolean, skipIfBusy: boolean): Promise<RefreshResult> {
+  /** The result, and for 'fresh' the version of the row that was found fresh. */
+  type Attempt = { result: RefreshResult; version?: number };
+
+  async function attempt(accountId: string, since: Date, force: boolean, skipIfBusy: boolean): Promise<Attempt> {
     for (;;) {
       const account = await read(accountId);
-      if (!account || account.status !== 'ACTIVE' || !account.encryptedCredentials) return 'skipped';
+      if (!account || account.status !== 'ACTIVE' || !account.encryptedCredentials) return { result: 'skipped' };
       const now = Date.now();
       // An attempt that ended after this request began answers it.
       if (account.lastRefreshAttemptAt && account.lastRefreshAttemptAt >= since) {
-        return account.lastRefreshedAt && account.lastRefreshedAt >= since ? 'fresh' : 'unavailable';
+        return { result: account.lastRefreshedAt && account.lastRefreshedAt >= since ? 'refreshed' : 'unavailable' };
       }
-      if (!force && !needsRefresh(account, now, timings)) return 'fresh';
+      if (!force && !needsRefresh(account, now, timings)) return { result: 'fresh', version: account.version };
       if (account.refreshClaimedUntil && account.refreshClaimedUntil.getTime() > now) {
-        if (skipIfBusy) return 'skipped';
+        if (skipIfBusy) return { result: 'skipped' };
         await sleep(timings.waitPollMs);
         continue;
       }
@@ -158,12 +163,14 @@ export function createRefresher(deps: CoreDeps, timings: RefreshTimings = DEFAUL
         where: {
           id: account.id,
           status: 'ACTIVE',
+          // A refresh that ended between the read and this claim bumped the version: read again and take its result.
+          version: account.version,
           OR: [{ refreshClaimedUntil: null }, { refreshClaimedUntil: { lt: new Date(now) } }],
         },
         data: { refreshClaimId: claimId, refreshClaimedUntil: new Date(now + timings.claimLeaseMs) },
       });
       if (claimed.count !== 1) continue;
-      return settle(account, claimId, await call(account));
+      return { result: await settle(account, claimId, await call(account)) };
     }
   }
 
@@ -248,7 +255,7 @@ export function createRefresher(deps: CoreDeps, timings: RefreshTimings = DEFAUL
     return 'unavailable';
   }
 
-  function once(accountId: string, since: Date, force: boolean, skipIfBusy: boolean): Promise<RefreshResult> {
+  function once(accountId: string, since: Date, force: boolean, skipIfBusy: boolean): Promise<Attempt> {
     const running = inFlight.get(accountId);
     if (running) return running;
     const started = attempt(accountId, since, force, skipIfBusy).finally(() => inFlight.delete(accountId));
@@ -257,8 +264,10 @@ export function createRefresher(deps: CoreDeps, timings: RefreshTimings = DEFAUL
   }
 
   return {
-    ensureFresh(accountId, options = {}) {
-      return once(accountId, options.since ?? new Date(), options.force ?? false, false);
+    async ensureFresh(accountId, options = {}) {
+      const { result, version } = await once(accountId, options.since ?? new Date(), options.force ?? false, false);
+      // Fresh, but not as the caller read it: another attempt changed the token in between.
+      return result === 'fresh' && options.seenVersion !== undefined && version !== options.seenVersion ? 'refreshed' : result;
     },
     async refreshDue(batchSize = 20) {
       const now = new Date();
@@ -274,7 +283,7 @@ export function createRefresher(deps: CoreDeps, timings: RefreshTimings = DEFAUL
       });
       let refreshed = 0;
       for (const { id } of due) {
-        if ((await once(id, now, false, true)) === 'refreshed') refreshed++;
+        if ((await once(id, now, false, true)).result === 'refreshed') refreshed++;
       }
       return refreshed;
     },
