@@ -9,11 +9,14 @@ import { applyMigrations, readMigrations, type MigrationConnection } from './mig
 
 export type { PrismaClient } from '../generated/prisma/client.js';
 
-/** Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests). */
+/**
+ * Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests), which
+ * may start from a copy of a prepared data directory (`PGlite.dumpDataDir()`) instead of empty.
+ */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' };
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 export interface Database {
   prisma: PrismaClient;
@@ -55,14 +58,14 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPGlite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }) {
+async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>) {
   let pglite: PGlite;
   if (target.kind === 'pglite') {
     const dir = resolve(target.dataDir, 'pglite');
     await mkdir(dir, { recursive: true });
     pglite = await PGlite.create(dir);
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
   }
   const connection: MigrationConnection = {
     query: async <Row>(sql: string, params?: unknown[]) =>
