@@ -6,6 +6,7 @@ import { createConnectRoutes } from './connect/index.js';
 import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
+import { createStatusWatch, STATUS_CHECK_MS, type StatusWatch } from './domain/connections/status-watch.js';
 import type { CoreDeps, DomainDeps } from './domain/deps.js';
 import {
   createWebhookDelivery,
@@ -54,6 +55,8 @@ export interface AppOptions {
   relayAfterMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
   accessCheckIntervalMs?: number;
+  /** How often open status subscriptions are compared with the database, in case an event was missed (default 15 s). */
+  statusCheckIntervalMs?: number;
   /** Webhook retries, timeouts and batch size. */
   webhookDelivery?: Partial<WebhookDeliveryPolicy>;
   /** Token refresh margins, backoff and claim lease. */
@@ -88,6 +91,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
   let accessWatch: AccessWatch | undefined;
+  let statusWatch: StatusWatch | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
@@ -99,7 +103,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (db.appliedMigrations.length > 0) {
       logger.info({ migrations: db.appliedMigrations }, 'applied database migrations');
     }
-    bus = createEventBus(config.redisUrl);
+    bus = createEventBus(config.redisUrl, logger);
     await bus.ready();
     const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
     const catalog = await syncCatalog(db.prisma);
@@ -139,7 +143,12 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
     };
-    const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
+    statusWatch = createStatusWatch(core, options.statusCheckIntervalMs ?? STATUS_CHECK_MS);
+    const deps: DomainDeps = {
+      ...core,
+      refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }),
+      statusWatch,
+    };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
     accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
     const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
@@ -178,6 +187,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   async function stop(): Promise<void> {
     await stopSweeper?.();
     accessWatch?.stop();
+    statusWatch?.stop();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -196,6 +206,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     stopSweeper = undefined;
     counters = undefined;
     accessWatch = undefined;
+    statusWatch = undefined;
   }
 
   return { start, stop };
