@@ -53,6 +53,8 @@ export interface AppOptions {
   sweepIntervalMs?: number;
   /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
   relayAfterMs?: number;
+  /** How often rows past their retention are deleted (default 1 min; a bounded batch each time). */
+  retentionIntervalMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
   accessCheckIntervalMs?: number;
   /** How often open status subscriptions are compared with the database, in case an event was missed (default 15 s). */
@@ -172,10 +174,15 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
     };
     wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
-    stopSweeper = startSweeper(deps, {
-      intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
-      relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
-    });
+    stopSweeper = startSweeper(
+      deps,
+      {
+        intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
+        relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
+        retentionIntervalMs: options.retentionIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.retentionIntervalMs,
+      },
+      config.retention,
+    );
 
     logger.info(
       { port: actualPort, publicUrl, database: db.kind, eventBus: config.redisUrl ? 'redis' : 'in-process', startupMs: Math.round(performance.now() - began) },
