@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
 import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
+import { readTemplate, templateFile } from './db/pglite-template.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
 import { createStatusWatch, STATUS_CHECK_MS, type StatusWatch } from './domain/connections/status-watch.js';
 import type { CoreDeps, DomainDeps } from './domain/deps.js';
@@ -15,7 +16,7 @@ import {
 } from './domain/events/webhook-delivery.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
-import { syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -100,7 +101,9 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const began = performance.now();
     const target = options.database ?? databaseTargetOf(config);
     const keyRing = await loadKeyRing(config.encryptionKeys, keyRingFallbackOf(target), (m) => logger.warn(m));
-    database = await openDatabase(target);
+    database = await openDatabase(target, {
+      pgliteTemplate: async () => readTemplate(await templateFile(catalogFingerprint())),
+    });
     const db = database;
     if (db.appliedMigrations.length > 0) {
       logger.info({ migrations: db.appliedMigrations }, 'applied database migrations');

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -28,9 +28,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** For a PGlite directory that does not exist yet: a prepared data directory to start from. */
+  pgliteTemplate?: () => Promise<Blob | undefined>;
+}
+
 /** Opens the database, applies pending migrations, and returns a ready Prisma client. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target);
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target, options);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -58,12 +63,14 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>) {
+async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions) {
   let pglite: PGlite;
   if (target.kind === 'pglite') {
     const dir = resolve(target.dataDir, 'pglite');
+    const exists = await access(resolve(dir, 'PG_VERSION')).then(() => true, () => false);
+    const template = exists ? undefined : await options.pgliteTemplate?.();
     await mkdir(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    pglite = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   } else {
     pglite = await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
   }
