@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
+import { startOAuth1Provider, type OAuth1Provider } from './support/oauth1-provider.js';
 import { startOAuthProvider, type OAuthProvider } from './support/oauth-provider.js';
 import { CLIENT, clickConnect, setUpOAuthToolkit } from './support/oauth-flow.js';
 
@@ -123,6 +124,74 @@ describe('the OAuth callback accepts credentials only from its own code exchange
     expect(link.connectedAccount).toMatchObject({ id: rawId(connectedAccount.id), status: 'FAILED', statusReason: 'access_denied' });
   });
 
+  describe('OAuth 1', () => {
+    let oauth1: OAuth1Provider;
+    const callbackPath = () => `${app.publicUrl}/connect/discogs/callback`;
+
+    beforeAll(async () => {
+      oauth1 = await startOAuth1Provider();
+      // The catalog's discogs (an OAuth 1 provider grant has no special handling for), sent to the loopback server.
+      const moved = await app.database.prisma.toolkit.updateMany({
+        where: { slug: 'discogs', projectId: null },
+        data: { requestTokenUrl: oauth1.requestTokenUrl, authorizeUrl: oauth1.authorizeUrl, tokenUrl: oauth1.accessTokenUrl },
+      });
+      expect(moved.count).toBe(1);
+      const config = await app.gql(
+        `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { redirectUri } } }`,
+        { input: { toolkit: 'discogs', name: 'Our Discogs app', credentials: { clientId: 'dc-key', clientSecret: 'dc-secret-0123456789' } } },
+      );
+      expect(config.errors).toBeUndefined();
+      expect(config.data!.createAuthConfig.authConfig.redirectUri).toBe(callbackPath());
+    });
+    afterAll(async () => {
+      await oauth1?.close();
+    });
+
+    it("refuses another request token (the attacker's own, verified), tokens in the URL and a missing verifier", async () => {
+      // The attacker runs a flow of their own up to its callback, which they do not open.
+      const attacker = new Browser();
+      const attackerLink = await newLink('u_oauth1_attacker', 'discogs');
+      const { url: attackerCallback } = await attacker.navigate(await clickConnect(attacker, attackerLink.connectLink.url), {
+        stopAt: [callbackPath()],
+      });
+      expect(new URL(attackerCallback).searchParams.get('oauth_verifier')).toBeTruthy();
+
+      const { connectLink, connectedAccount } = await newLink('u_oauth1_victim', 'discogs');
+      const victim = new Browser();
+      const authorizeUrl = await atProvider(victim, connectLink.url, oauth1.authorizeUrl);
+      const requestToken = new URL(authorizeUrl).searchParams.get('oauth_token')!;
+      for (const forged of [
+        attackerCallback,
+        `${callbackPath()}?oauth_token=ATTACKER&oauth_token_secret=ATTACKER_SECRET`,
+        `${callbackPath()}?access_token=ATTACKER`,
+        `${callbackPath()}?oauth_token=${requestToken}`,
+      ]) {
+        const response = await victim.request(forged, { initiator: EVIL_PAGE });
+        expect(response.status).toBe(400);
+        await expectStillPending(connectLink.id);
+      }
+      expect(oauth1.grantedTokens()).toEqual([]);
+
+      const { url } = await victim.navigate(authorizeUrl, { stopAt: [CALLBACK_ORIGIN] });
+      expect(new URL(url).searchParams.get('status')).toBe('success');
+      expect(oauth1.grantedTokens()).toHaveLength(1);
+      expect(await storedAccessToken(connectedAccount.id)).toBe(oauth1.grantedTokens()[0]);
+    });
+
+    it('ends the flow when the user refuses, said with this flow\'s request token', async () => {
+      const { connectLink } = await newLink('u_oauth1_denied', 'discogs');
+      const browser = new Browser();
+      const authorizeUrl = await atProvider(browser, connectLink.url, oauth1.authorizeUrl);
+      const elsewhere = await browser.request(`${callbackPath()}?denied=rt-someone-else`, { initiator: EVIL_PAGE });
+      expect(elsewhere.status).toBe(400);
+      await expectStillPending(connectLink.id);
+
+      const { url } = await browser.navigate(`${authorizeUrl}&deny=1`, { stopAt: [CALLBACK_ORIGIN] });
+      expect(new URL(url).searchParams.get('status')).toBe('failed');
+      expect((await linkRow(connectLink.id)).connectedAccount).toMatchObject({ status: 'FAILED', statusReason: 'access_denied' });
+    });
+  });
+
   describe('mix-up defences', () => {
     it('gives every toolkit its own redirect path', async () => {
       const other = await setUpOAuthToolkit(app, {}, 'acme-two');
@@ -234,7 +303,7 @@ describe('requests to /connect/* are small and of the methods the flow uses', ()
     const browser = new Browser();
     const start = await clickConnect(browser, connectLink.url);
     await browser.navigate(start, { stopAt: [provider.issuer] });
-    const cookie = Object.entries(browser.cookies(app.url))
+    const cookie = Object.entries(browser.cookies(app.publicUrl))
       .map(([name, value]) => `${name}=${value}`)
       .join('; ');
     return { browser, start, cookie, connectLink };
@@ -284,17 +353,24 @@ describe('requests to /connect/* are small and of the methods the flow uses', ()
   it('stores nothing the browser sent in the flow session', async () => {
     await app.database.prisma.oAuthSession.deleteMany();
     const { browser, start } = await midFlow('u_session');
-    // Start the flow again with parameters of the attacker's choosing, then a small form_post with more.
-    await browser.request(`${start}?authorize_url=https://attacker.example/&junk=${'j'.repeat(4000)}`);
+    const expectOnlyFlowData = async () => {
+      const sessions = await app.database.prisma.oAuthSession.findMany();
+      expect(sessions.length).toBeGreaterThan(0);
+      for (const { data } of sessions) {
+        const grant = (data as { grant: Record<string, unknown> }).grant;
+        expect(grant).toMatchObject({ provider: 'oauth2', state: expect.any(String), code_verifier: expect.any(String) });
+        expect(['code_verifier', 'nonce', 'provider', 'state']).toEqual(expect.arrayContaining(Object.keys(grant)));
+        expect(JSON.stringify(data)).not.toMatch(/junk|attacker/);
+      }
+    };
+    // The flow started again with parameters of the browser's choosing.
+    const restarted = await browser.request(`${start}?authorize_url=https://attacker.example/&junk=${'j'.repeat(4000)}`);
+    expect(restarted.status).toBe(302);
+    expect(restarted.headers.get('location')!.startsWith(provider.authorizeUrl)).toBe(true);
+    await expectOnlyFlowData();
+    // A form_post callback (under the cap) with more of them.
     const posted = await browser.request(redirectUri, { form: { junk: 'k'.repeat(8000), state: 'not-the-state' } });
     expect(posted.status).toBe(400);
-    const sessions = await app.database.prisma.oAuthSession.findMany();
-    expect(sessions.length).toBeGreaterThan(0);
-    for (const { data } of sessions) {
-      const grant = (data as { grant: Record<string, unknown> }).grant;
-      expect(grant).toMatchObject({ provider: 'oauth2', state: expect.any(String), code_verifier: expect.any(String) });
-      expect(['code_verifier', 'nonce', 'provider', 'state']).toEqual(expect.arrayContaining(Object.keys(grant)));
-      expect(JSON.stringify(data)).not.toMatch(/junk|attacker/);
-    }
+    await expectOnlyFlowData();
   });
 });

@@ -197,9 +197,9 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
   }
 
   /** This browser's flow session (grant's node handler hands it out for any path it does not serve). */
-  async function sessionOf(req: IncomingMessage, res: ServerResponse): Promise<FlowSession> {
+  async function sessionOf(req: IncomingMessage, res: ServerResponse) {
     const { session } = await handler(cleanRequest(req, '/'), res);
-    return persistedSession(await session.get()).grant;
+    return { data: persistedSession(await session.get()).grant, remove: () => session.remove() };
   }
 
   /** Sends the browser to the provider (OAuth 1: after getting a request token). */
@@ -222,7 +222,12 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
     flow: OAuthFlowSettings,
     params: URLSearchParams,
   ): Promise<Exclude<OAuthOutcome, { kind: 'redirected' }>> {
-    const session = await sessionOf(req, res);
+    const { data: session, remove } = await sessionOf(req, res);
+    // A refusal answering this browser's own request ends the flow, and its session with it.
+    const ended = async (outcome: Extract<OAuthOutcome, { kind: 'error' }>) => {
+      await remove();
+      return outcome;
+    };
     if (session.provider !== flow.grantProvider) return { kind: 'ignored', why: 'no flow started in this browser' };
     let query: Record<string, string>;
     if (flow.version === 2) {
@@ -231,7 +236,7 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
       const iss = params.get('iss');
       if (iss !== null && !issuerMatches(iss, flow)) return { kind: 'ignored', why: 'issuer mismatch' };
       const error = params.get('error');
-      if (error !== null) return ended(req, res, providerRefusal(error, params.get('error_description')));
+      if (error !== null) return ended(providerRefusal(error, params.get('error_description')));
       const code = params.get('code');
       if (!code) return { kind: 'ignored', why: 'no code' };
       query = { code, state: state! };
@@ -239,7 +244,7 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
       const requestToken = session.request?.oauth_token;
       const token = params.get('oauth_token');
       // Providers that let the user refuse say so with the request token (`denied=<token>`).
-      if (sameSecret(params.get('denied'), requestToken)) return ended(req, res, providerRefusal('access_denied', null));
+      if (sameSecret(params.get('denied'), requestToken)) return ended(providerRefusal('access_denied', null));
       const verifier = params.get('oauth_verifier');
       if (!sameSecret(token, requestToken) || !verifier) return { kind: 'ignored', why: 'request token mismatch' };
       query = { oauth_token: token!, oauth_verifier: verifier };
@@ -250,12 +255,6 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
     await result.session.remove();
     if (result.redirect) throw new Error('grant redirected from a callback');
     return outcomeOf(result.response);
-  }
-
-  async function ended<T extends OAuthOutcome>(req: IncomingMessage, res: ServerResponse, outcome: T): Promise<T> {
-    const { session } = await handler(cleanRequest(req, '/'), res);
-    await session.remove();
-    return outcome;
   }
 
   return { start, finish };
