@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
+import { knownIssuerOf } from '../src/domain/toolkits/oauth-issuer.js';
 import { createPGliteDatabase } from './support/databases.js';
 import { startOAuth1Provider, type OAuth1Provider } from './support/oauth1-provider.js';
 import { startOAuthProvider, type OAuthProvider } from './support/oauth-provider.js';
@@ -230,6 +231,37 @@ describe('the OAuth callback accepts credentials only from its own code exchange
 
       const { url } = await browser.navigate(callback, { stopAt: [CALLBACK_ORIGIN] });
       expect(new URL(url).searchParams.get('status')).toBe('success');
+    });
+
+    it('compares iss with the issuer the catalog knows for the toolkit', async () => {
+      const keycloak = await app.database.prisma.toolkit.findFirstOrThrow({ where: { slug: 'keycloak', projectId: null } });
+      expect(knownIssuerOf(keycloak, { subdomain: 'sso.example.com/realms/acme' })).toBe('https://sso.example.com/realms/acme');
+
+      // The catalog's google, whose issuer is https://accounts.google.com, sent to the loopback
+      // server: its iss names the server the flow went to, but not Google.
+      const google = await startOAuthProvider({ clients: [{ ...CLIENT, redirectUris: [`${app.publicUrl}/connect/google/callback`] }] });
+      try {
+        await app.database.prisma.toolkit.updateMany({
+          where: { slug: 'google', projectId: null },
+          data: { authorizeUrl: google.authorizeUrl, tokenUrl: google.tokenUrl },
+        });
+        const config = await app.gql(`mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`, {
+          input: { toolkit: 'google', name: 'Our Google app', credentials: CLIENT, scopes: ['openid'] },
+        });
+        expect(config.errors).toBeUndefined();
+        const { connectLink } = await newLink('u_issuer', 'google');
+        const browser = new Browser();
+        const { url: callback } = await browser.navigate(await clickConnect(browser, connectLink.url), {
+          stopAt: [`${app.publicUrl}/connect/google/callback`],
+        });
+        expect(new URL(callback).searchParams.get('iss')).toBe(google.issuer);
+        const refused = await browser.request(callback);
+        expect(refused.status).toBe(400);
+        await expectStillPending(connectLink.id);
+        expect(google.tokenRequests().authorization_code).toBeUndefined();
+      } finally {
+        await google.close();
+      }
     });
   });
 });
