@@ -127,5 +127,5 @@ async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWith
     secure: deps.secureCookies,
     maxAge,
   });
-  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit)}`, [cookie]);
+  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit, link.authConfig)}`, [cookie]);
 }
