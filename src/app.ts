@@ -137,6 +137,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       logger,
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
+      fetch: globalThis.fetch,
       webhookDelivery,
     };
     const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };

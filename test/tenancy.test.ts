@@ -79,6 +79,11 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['createSession(pin)', `mutation($id: ID!) { createSession(input: { userId: "x", authConfigs: [$id] }) { clientToken } }`, () => ({ id: ids.authConfig })],
     ['authorize', `mutation($id: ID!) { authorize(input: { sessionId: $id, toolkit: "openai" }) { connectLink { url } } }`, () => ({ id: ids.session })],
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
+    [
+      'proxyRequest',
+      `mutation($id: ID!) { proxyRequest(input: { connectedAccountId: $id, method: "GET", path: "/models" }) { status body } }`,
+      () => ({ id: ids.account }),
+    ],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
     ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],

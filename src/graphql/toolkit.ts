@@ -4,6 +4,7 @@ import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkit
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
+import { NameValueInput } from './name-value.js';
 
 export const AuthSchemeEnum = builder.enumType('AuthScheme', {
   description: 'How an end user proves who they are to a toolkit.',
@@ -185,6 +186,24 @@ const CredentialFieldInput = builder.inputType('CredentialFieldInput', {
   }),
 });
 
+const ApiBasicAuthInput = builder.inputType('ApiBasicAuthInput', {
+  description: 'HTTP Basic credentials of API requests, as templates.',
+  fields: (t) => ({
+    username: t.string({ required: true, description: 'User name template, e.g. `{email}/token`.' }),
+    password: t.string({ required: true, description: 'Password template, e.g. `{apiToken}` (may be empty).' }),
+  }),
+});
+
+const ApiAuthInput = builder.inputType('ApiAuthInput', {
+  description:
+    'How the proxy puts credentials on API requests. Values are templates: `{name}` is the credential field of that name, or for OAUTH2 `{accessToken}` (and `{clientId}`, the OAuth app\'s id).',
+  fields: (t) => ({
+    headers: t.field({ type: [NameValueInput], description: 'Headers to set, e.g. `X-Api-Key: {apiKey}`.' }),
+    query: t.field({ type: [NameValueInput], description: 'Query parameters to set, e.g. `api_key={apiKey}`.' }),
+    basic: t.field({ type: ApiBasicAuthInput, description: 'HTTP Basic credentials.' }),
+  }),
+});
+
 builder.relayMutationField(
   'createToolkit',
   {
@@ -196,7 +215,12 @@ builder.relayMutationField(
       description: t.string({ description: 'What the service is.' }),
       logoUrl: t.string({ description: 'Logo URL (https).' }),
       categories: t.stringList({ description: 'Categories.' }),
-      apiBaseUrl: t.string({ description: 'Base URL of the API.' }),
+      apiBaseUrl: t.string({ description: 'Base URL of the API, which proxyRequest calls.' }),
+      apiAuth: t.field({
+        type: ApiAuthInput,
+        description:
+          'How credentials go on API requests. Default: `Authorization: Bearer` with the access token (OAUTH2) or the one secret field (BEARER_TOKEN), Basic with the one plain and the one secret field (BASIC); API_KEY must say.',
+      }),
       oauth2: t.field({ type: OAuth2SettingsInput, description: 'Required for OAUTH2.' }),
       fields: t.field({
         type: [CredentialFieldInput],

@@ -14,6 +14,7 @@ export async function setUpOAuthToolkit(
   options: Partial<OAuthProviderOptions> = {},
   slug = 'acme',
   oauth2Extras: Record<string, unknown> = {},
+  toolkitExtras: Record<string, unknown> = {},
 ): Promise<{ provider: OAuthProvider; redirectUri: string }> {
   const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
   const provider = await startOAuthProvider({
@@ -36,6 +37,7 @@ export async function setUpOAuthToolkit(
           scopes: ['openid', 'offline_access', 'contacts.read'],
           ...oauth2Extras,
         },
+        ...toolkitExtras,
       },
     },
   );
