@@ -1,5 +1,6 @@
 import { credentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
 import { visibleToolkitsWhere } from '../domain/access/visibility.js';
+import { toolkitLogoUrl } from '../domain/toolkits/logos.js';
 import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
@@ -78,7 +79,11 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
     slug: t.exposeString('slug', { description: 'Stable identifier, e.g. `github`.' }),
     name: t.exposeString('name', { description: 'Display name, e.g. `GitHub`.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the service is.' }),
-    logoUrl: t.exposeString('logoUrl', { nullable: true, description: 'Logo shown on the hosted page.' }),
+    logoUrl: t.string({
+      nullable: true,
+      description: "Logo shown on the hosted page: the toolkit's own, or for catalog brands this server's `/logos/<slug>.svg`.",
+      resolve: (toolkit, _args, ctx) => toolkitLogoUrl(ctx.deps.publicUrl, toolkit),
+    }),
     categories: t.exposeStringList('categories', { description: 'Catalog categories, e.g. `ai`, `email`.' }),
     authSchemes: t.field({
       type: [AuthSchemeEnum],
