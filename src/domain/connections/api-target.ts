@@ -19,9 +19,11 @@ import { secureUrlSchema } from '../validation.js';
 
 let catalogBySlug: Map<string, CatalogToolkit> | undefined;
 
-function catalogEntry(slug: string): CatalogToolkit | undefined {
+/** The catalog entry a toolkit row was synced from; undefined for custom toolkits (and entries since dropped). */
+export function catalogEntryOf(toolkit: Pick<Toolkit, 'slug' | 'projectId'>): CatalogToolkit | undefined {
+  if (toolkit.projectId !== null) return undefined;
   catalogBySlug ??= new Map(loadCatalog().map((entry) => [entry.slug, entry]));
-  return catalogBySlug.get(slug);
+  return catalogBySlug.get(toolkit.slug);
 }
 
 /** What a custom toolkit's scheme implies when it did not say: a bearer access token, or the one secret field. */
@@ -37,7 +39,7 @@ function defaultAuth(toolkit: Toolkit, scheme: AuthScheme): ApiAuth | null {
 
 /** The API base template and credential placement of `toolkit` for connections of `scheme`. */
 export function apiAccessOf(toolkit: Toolkit, scheme: AuthScheme): ApiAccess {
-  const entry = toolkit.projectId === null ? catalogEntry(toolkit.slug) : undefined;
+  const entry = catalogEntryOf(toolkit);
   if (entry) return apiAccessFor(entry, scheme);
   const stored = toolkit.apiAuth === null ? undefined : apiAuthSchema.safeParse(toolkit.apiAuth);
   return { baseUrl: toolkit.apiBaseUrl, auth: stored?.success ? stored.data : defaultAuth(toolkit, scheme) };
@@ -56,6 +58,13 @@ function originValue(value: string): string | null {
 
 /** The API base URL of an account: the template's `[field]` placeholders filled from its values. */
 export function resolveApiBase(template: string, values: Readonly<Record<string, string>>): URL {
+  const url = resolveApiTemplate(template, values);
+  url.search = '';
+  return url;
+}
+
+/** An API URL template (base or endpoint, query kept) with its `[field]` placeholders filled from the account's values. */
+export function resolveApiTemplate(template: string, values: Readonly<Record<string, string>>): URL {
   const filled = template.replace(urlPlaceholderPattern, (match, name: string, offset: number) => {
     const value = Object.hasOwn(values, name) ? values[name] : undefined;
     if (value === undefined) throw new DomainError('BAD_USER_INPUT', `The account has no value for [${name}], which the API URL needs.`);
@@ -67,7 +76,6 @@ export function resolveApiBase(template: string, values: Readonly<Record<string,
     throw new DomainError('BAD_USER_INPUT', `The toolkit's API URL ${template} does not give a secure URL.`);
   }
   const url = new URL(filled);
-  url.search = '';
   url.hash = '';
   return url;
 }
