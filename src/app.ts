@@ -24,6 +24,7 @@ import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
+import { logoRoutes } from './http/logos.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_SWEEPER_TIMINGS, startSweeper } from './sweeper.js';
 
@@ -149,6 +150,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       logger,
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
+      fetch: globalThis.fetch,
       webhookDelivery,
     };
     statusWatch = createStatusWatch(core, options.statusCheckIntervalMs ?? STATUS_CHECK_MS);
@@ -169,9 +171,11 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       counters,
     });
     const connect = createConnectRoutes(deps, rateLimiter);
+    const logos = logoRoutes();
     handle = (req, res) => {
       void (async () => {
         if (await health(req, res)) return;
+        if (logos(req, res)) return;
         if (await connect(req, res)) return;
         await yoga(req, res);
       })().catch((error: unknown) => {

@@ -83,6 +83,11 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
     ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['nodes', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, () => ({ ids: [ids.toolkit, ids.authConfig, ids.session, ids.link, ids.account, ids.webhookEndpoint, ids.apiKey] })],
+    [
+      'proxyRequest',
+      `mutation($id: ID!) { proxyRequest(input: { connectedAccountId: $id, method: "GET", path: "/models" }) { status body } }`,
+      () => ({ id: ids.account }),
+    ],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
     ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],

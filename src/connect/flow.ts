@@ -73,7 +73,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
 export function finishFlow(
   res: ServerResponse,
   link: LinkWithContext,
-  outcome: { ok: boolean; connectedAccountId: string; message?: string },
+  outcome: { ok: boolean; connectedAccountId: string; message?: string; connectedAs?: string | null },
   cookies: string[] = [],
 ): void {
   if (link.callbackUrl) {
@@ -92,7 +92,7 @@ export function finishFlow(
       kind: outcome.ok ? 'success' : 'error',
       title: outcome.ok ? `${toolkit.name} is connected` : `${toolkit.name} was not connected`,
       message: outcome.ok
-        ? 'You can close this tab and return to the chat.'
+        ? `${outcome.connectedAs ? `Connected as ${outcome.connectedAs}. ` : ''}You can close this tab and return to the chat.`
         : (outcome.message ?? 'The connection did not complete. Return to the chat to try again.'),
       toolkit,
     }),

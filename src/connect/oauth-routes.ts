@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { oauthFlowKey, redirectUriFor } from '../domain/toolkits/auth-configs.js';
 import { findLinkByBrowserBinding, linkUnusableReason } from '../domain/connections/connect-links.js';
 import { completeLink, failLink } from '../domain/connections/link-outcomes.js';
+import { providerAccountLabel } from '../domain/connections/provider-account.js';
 import { DomainError } from '../domain/errors.js';
 import { FLOW_COOKIE, finishFlow, oauthSettingsOf, requestedScopes, sendLinkProblem, type ConnectDeps } from './flow.js';
 import type { createOAuthDance } from './grant.js';
@@ -74,7 +75,8 @@ export async function handleOAuth(
       scopes,
       expiresInSeconds: outcome.expiresIn,
     });
-    finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId }, [clearFlow]);
+    const connectedAs = providerAccountLabel(done.providerAccount);
+    finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId, connectedAs }, [clearFlow]);
   } catch (error) {
     if (error instanceof DomainError && error.code === 'CONFLICT') return sendLinkProblem(res, 'used', link);
     throw error;

@@ -16,6 +16,11 @@ export interface CoreDeps {
   /** Base URL of this server, for Connect Links and redirect URIs. */
   publicUrl: string;
   managedOAuthApps: Config['managedOAuthApps'];
+  /**
+   * How the server calls outside APIs on an account's behalf (the proxy): the one place where egress rules (refusing
+   * private addresses) are wired in.
+   */
+  fetch: typeof fetch;
   /** This instance's webhook worker: publishing an event starts it. */
   webhookDelivery: WebhookDelivery;
 }

@@ -6,6 +6,7 @@ import './connected-account.js';
 import './connected-account-mutations.js';
 import './key-rotation.js';
 import './project.js';
+import './proxy.js';
 import './session.js';
 import './toolkit.js';
 import './webhook.js';

@@ -1,9 +1,11 @@
 import { credentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
 import { visibleToolkitsWhere } from '../domain/access/visibility.js';
+import { toolkitLogoUrl } from '../domain/toolkits/logos.js';
 import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
+import { NameValueInput } from './name-value.js';
 
 export const AuthSchemeEnum = builder.enumType('AuthScheme', {
   description: 'How an end user proves who they are to a toolkit.',
@@ -77,7 +79,11 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
     slug: t.exposeString('slug', { description: 'Stable identifier, e.g. `github`.' }),
     name: t.exposeString('name', { description: 'Display name, e.g. `GitHub`.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the service is.' }),
-    logoUrl: t.exposeString('logoUrl', { nullable: true, description: 'Logo shown on the hosted page.' }),
+    logoUrl: t.string({
+      nullable: true,
+      description: "Logo shown on the hosted page: the toolkit's own, or for catalog brands this server's `/logos/<slug>.svg`.",
+      resolve: (toolkit, _args, ctx) => toolkitLogoUrl(ctx.deps.publicUrl, toolkit),
+    }),
     categories: t.exposeStringList('categories', { description: 'Catalog categories, e.g. `ai`, `email`.' }),
     authSchemes: t.field({
       type: [AuthSchemeEnum],
@@ -185,6 +191,24 @@ const CredentialFieldInput = builder.inputType('CredentialFieldInput', {
   }),
 });
 
+const ApiBasicAuthInput = builder.inputType('ApiBasicAuthInput', {
+  description: 'HTTP Basic credentials of API requests, as templates.',
+  fields: (t) => ({
+    username: t.string({ required: true, description: 'User name template, e.g. `{email}/token`.' }),
+    password: t.string({ required: true, description: 'Password template, e.g. `{apiToken}` (may be empty).' }),
+  }),
+});
+
+const ApiAuthInput = builder.inputType('ApiAuthInput', {
+  description:
+    'How the proxy puts credentials on API requests. Values are templates: `{name}` is the credential field of that name, or for OAUTH2 `{accessToken}` (and `{clientId}`, the OAuth app\'s id).',
+  fields: (t) => ({
+    headers: t.field({ type: [NameValueInput], description: 'Headers to set, e.g. `X-Api-Key: {apiKey}`.' }),
+    query: t.field({ type: [NameValueInput], description: 'Query parameters to set, e.g. `api_key={apiKey}`.' }),
+    basic: t.field({ type: ApiBasicAuthInput, description: 'HTTP Basic credentials.' }),
+  }),
+});
+
 builder.relayMutationField(
   'createToolkit',
   {
@@ -196,7 +220,12 @@ builder.relayMutationField(
       description: t.string({ description: 'What the service is.' }),
       logoUrl: t.string({ description: 'Logo URL (https).' }),
       categories: t.stringList({ description: 'Categories.' }),
-      apiBaseUrl: t.string({ description: 'Base URL of the API.' }),
+      apiBaseUrl: t.string({ description: 'Base URL of the API, which proxyRequest calls.' }),
+      apiAuth: t.field({
+        type: ApiAuthInput,
+        description:
+          'How credentials go on API requests. Default: `Authorization: Bearer` with the access token (OAUTH2) or the one secret field (BEARER_TOKEN), Basic with the one plain and the one secret field (BASIC); API_KEY must say.',
+      }),
       oauth2: t.field({ type: OAuth2SettingsInput, description: 'Required for OAUTH2.' }),
       fields: t.field({
         type: [CredentialFieldInput],

@@ -15,6 +15,7 @@ export async function setUpOAuthToolkit(
   options: Partial<OAuthProviderOptions> = {},
   slug = 'acme',
   oauth2Extras: Record<string, unknown> = {},
+  toolkitExtras: Record<string, unknown> = {},
 ): Promise<{ provider: OAuthProvider; redirectUri: string }> {
   // The app names the redirect URI (the toolkit's own path) once the toolkit exists; the provider
   // reads its clients on its first request, after that.
@@ -39,6 +40,7 @@ export async function setUpOAuthToolkit(
           scopes: ['openid', 'offline_access', 'contacts.read'],
           ...oauth2Extras,
         },
+        ...toolkitExtras,
       },
     },
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectLink } from '../../generated/prisma/client.js';
+import type { ConnectLink, Toolkit } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import type { DomainDeps } from '../deps.js';
@@ -14,6 +14,7 @@ import {
   type FieldValues,
   type ToolkitEndpoints,
 } from '../toolkits/toolkit-endpoints.js';
+import { toolkitLogoUrl } from '../toolkits/logos.js';
 import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
 
@@ -145,17 +146,24 @@ const LINK_CONTEXT = {
   authConfig: true,
 } as const;
 
+/** The pages show the toolkit's logo as the API does: its own, or the one this server serves for its brand. */
+function withLogo<Link extends { connectedAccount: { toolkit: Toolkit } }>(deps: DomainDeps, link: Link | null): Link | null {
+  if (link) link.connectedAccount.toolkit.logoUrl = toolkitLogoUrl(deps.publicUrl, link.connectedAccount.toolkit);
+  return link;
+}
+
 /** The link behind a token, with everything the hosted page shows; null when unknown. */
-export function findLinkByToken(deps: DomainDeps, token: string) {
-  return deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT });
+export async function findLinkByToken(deps: DomainDeps, token: string) {
+  return withLogo(deps, await deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT }));
 }
 
 /** The link whose OAuth flow this browser started (its flow cookie); null for any other browser. */
-export function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
-  return deps.prisma.connectLink.findUnique({
+export async function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
+  const link = await deps.prisma.connectLink.findUnique({
     where: { browserBindingHash: hashSecret(flowSecret) },
     include: LINK_CONTEXT,
   });
+  return withLogo(deps, link);
 }
 
 export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { credentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type AuthScheme } from '../../catalog/index.js';
+import {
+  apiAuthSchema,
+  credentialFieldSchema,
+  credentialPlaceholders,
+  urlPlaceholderPattern,
+  urlPlaceholders,
+  type AuthScheme,
+} from '../../catalog/index.js';
 import type { PrismaClient } from '../../db/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
@@ -62,6 +69,22 @@ const endpointTemplate = z
     for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
   });
 
+/** Name/value pairs (GraphQL's NameValueInput) as the record the catalog's apiAuth schema reads. */
+const pairsAsRecord = z
+  .array(z.object({ name: z.string(), value: z.string() }))
+  .max(20)
+  .transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.name, pair.value])));
+
+/** How a custom toolkit's credentials go on API requests: the catalog's apiAuth shape, given as pairs. */
+const apiAuthInputSchema = z
+  .object({
+    headers: pairsAsRecord.nullish().transform((value) => value ?? undefined),
+    query: pairsAsRecord.nullish().transform((value) => value ?? undefined),
+    basic: z.object({ username: z.string(), password: z.string() }).nullish().transform((value) => value ?? undefined),
+  })
+  .transform((value) => JSON.parse(JSON.stringify(value)) as unknown)
+  .pipe(apiAuthSchema);
+
 const customSchemes = ['OAUTH2', 'API_KEY', 'BEARER_TOKEN', 'BASIC'] as const satisfies readonly AuthScheme[];
 
 function withoutNulls(value: unknown): unknown {
@@ -78,6 +101,7 @@ export const createToolkitInputSchema = z
     logoUrl: endpointUrl.nullish(),
     categories: z.array(z.string().trim().min(1).max(50)).max(20).nullish(),
     apiBaseUrl: endpointUrl.nullish(),
+    apiAuth: apiAuthInputSchema.nullish(),
     authScheme: z.enum(customSchemes, {
       error: `must be one of ${customSchemes.join(', ')} for a custom toolkit`,
     }),
@@ -111,6 +135,14 @@ export const createToolkitInputSchema = z
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: `has the field name "${duplicate}" twice` });
+    }
+    if (input.apiAuth) {
+      // Templates name the credentials the account holds: its fields, or OAuth's token and client id.
+      const known = new Set([...names, ...(input.authScheme === 'OAUTH2' ? ['accessToken', 'clientId'] : [])]);
+      const used = JSON.stringify(input.apiAuth).match(/\{[a-z][a-zA-Z0-9_]{0,63}\}/g) ?? [];
+      for (const name of new Set(used.flatMap(credentialPlaceholders))) {
+        if (!known.has(name)) ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: `{${name}} names no credential of this toolkit` });
+      }
     }
     for (const key of ['authorizeUrl', 'tokenUrl', 'revokeUrl', 'userInfoUrl'] as const) {
       for (const name of urlPlaceholders(input.oauth2?.[key] ?? '')) {
@@ -149,6 +181,7 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
         logoUrl: input.logoUrl ?? null,
         categories: input.categories ?? [],
         apiBaseUrl: input.apiBaseUrl ?? null,
+        apiAuth: (input.apiAuth ?? undefined) as Prisma.InputJsonValue | undefined,
         authSchemes: [input.authScheme],
         oauthVersion: oauth ? 2 : null,
         authorizeUrl: oauth?.authorizeUrl ?? null,
