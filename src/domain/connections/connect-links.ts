@@ -50,6 +50,23 @@ function checkCallbackUrl(callbackUrl: string, allowedOrigins: readonly string[]
 }
 
 /**
+ * The auth config of a new flow. The project's backend (API key) may name any of its configs. A
+ * session client token gets what the session resolves to, its pin or else the project's choice:
+ * it may name that one, but naming another (broader scopes, another app) is refused.
+ */
+async function authConfigForCaller(deps: DomainDeps, caller: Caller, args: Parameters<typeof resolveAuthConfig>[1]) {
+  if (caller.kind === 'apiKey') return resolveAuthConfig(deps, args);
+  const resolved = await resolveAuthConfig(deps, { ...args, authConfigId: null });
+  if (args.authConfigId && args.authConfigId !== resolved.id) {
+    throw new DomainError(
+      'FORBIDDEN',
+      "A session client token cannot choose the auth config: the session's own (or the project's default) applies.",
+    );
+  }
+  return resolved;
+}
+
+/**
  * Starts a connection for the session's user: creates the connected account (INITIATED), or
  * re-authorizes an existing one in place, plus a single-use Connect Link. Returns the link's
  * token once; only its hash is stored.
@@ -74,7 +91,7 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) 
     throw new DomainError('FORBIDDEN', `The session is not allowed to connect "${toolkit.slug}".`);
   }
   if (input.callbackUrl) checkCallbackUrl(input.callbackUrl, session.project.allowedCallbackOrigins);
-  const authConfig = await resolveAuthConfig(deps, {
+  const authConfig = await authConfigForCaller(deps, caller, {
     projectId: caller.projectId,
     toolkit,
     sessionId: session.id,
