@@ -141,7 +141,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     };
     const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
+    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs, bus);
     const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);

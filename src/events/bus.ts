@@ -17,7 +17,16 @@ export interface ConnectionChanged {
 type Topics = {
   'account:changed': [connectedAccountId: string, payload: ConnectionChanged];
   'link:changed': [connectLinkId: string, payload: ConnectionChanged];
+  'access:ended': [payload: AccessEnded];
 };
+
+/**
+ * A credential stopped working (a session revoked): every instance re-checks its open
+ * WebSockets and SSE streams at once instead of at its next periodic check.
+ */
+export interface AccessEnded {
+  sessionId: string;
+}
 
 export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
   /** Resolves when the bus is usable; Redis connections are established. */
@@ -50,6 +59,10 @@ export function createEventBus(redisUrl: string | undefined): EventBus {
       await Promise.all([publishClient.quit(), subscribeClient.quit()]);
     },
   });
+}
+
+export function publishAccessEnded(bus: EventBus, event: AccessEnded): void {
+  bus.publish('access:ended', event);
 }
 
 export function publishConnectionChanged(bus: EventBus, event: ConnectionChanged): void {

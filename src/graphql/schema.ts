@@ -7,6 +7,7 @@ import './connected-account-mutations.js';
 import './key-rotation.js';
 import './project.js';
 import './session.js';
+import './session-revocation.js';
 import './toolkit.js';
 import './webhook.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectLink } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
+import { sessionEnded } from '../access/sessions.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
@@ -82,8 +83,8 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) 
   if (caller.kind === 'session' && caller.sessionId !== session.id) {
     throw new DomainError('FORBIDDEN', 'A session client token can only authorize within its own session.');
   }
-  if (session.expiresAt && session.expiresAt <= new Date()) {
-    throw new DomainError('FORBIDDEN', 'The session has expired.');
+  if (sessionEnded(session)) {
+    throw new DomainError('FORBIDDEN', session.revokedAt ? 'The session was revoked.' : 'The session has expired.');
   }
   const toolkit = await findVisibleToolkit(prisma, caller.projectId, input.toolkit);
   if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
