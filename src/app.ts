@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
-import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
+import { createHostedRateLimiter, hostedRateLimitsOf, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
 import type { CoreDeps, DomainDeps } from './domain/deps.js';
@@ -14,6 +14,7 @@ import {
 } from './domain/events/webhook-delivery.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
+import { createSessionQuotas } from './domain/access/quotas.js';
 import { syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
@@ -60,7 +61,7 @@ export interface AppOptions {
   refresh?: Partial<RefreshTimings>;
   /** Depth, breadth, complexity, token and body-size ceilings of GraphQL requests. */
   graphqlLimits?: Partial<GraphQLLimits>;
-  /** Per-client limits on the hosted pages and the OAuth routes (default 60 and 30 per minute). */
+  /** Per-client limits on the hosted pages and the OAuth routes (default: RATE_LIMIT_LINK_PER_MINUTE, RATE_LIMIT_CONNECT_PER_MINUTE). */
   rateLimits?: Partial<HostedRateLimitOptions>;
 }
 
@@ -139,15 +140,24 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
     };
-    const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
-    const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs, bus);
-    const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
-    const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();
+    const deps: DomainDeps = {
+      ...core,
+      refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }),
+      sessionQuotas: createSessionQuotas(counters, config.quotas),
+    };
+    const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
+    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs, bus);
+    const yoga = createGraphQLServer(deps, {
+      limits: graphqlLimits,
+      corsOrigins: config.corsOrigins,
+      accessWatch,
+      subscriptionsPerSession: config.quotas.subscriptionsPerSession,
+    });
+    const health = healthRoutes(db.ping);
     const rateLimiter = createHostedRateLimiter({
-      rules: { ...DEFAULT_HOSTED_RATE_LIMITS, ...options.rateLimits },
+      rules: { ...hostedRateLimitsOf(config.hostedRateLimits), ...options.rateLimits },
       trustProxy: config.trustProxy,
       counters,
     });
@@ -162,7 +172,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
+    wss = attachWebSocketServer(httpServer, yoga, {
+      prisma: db.prisma,
+      accessWatch,
+      logger,
+      limits: graphqlLimits,
+      subscriptionsPerSocket: config.quotas.subscriptionsPerSocket,
+    });
     stopSweeper = startSweeper(deps, {
       intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
       relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,

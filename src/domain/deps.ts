@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
+import type { SessionQuotas } from './access/quotas.js';
 import type { Refresher } from './connections/refresh.js';
 import type { KeyRing } from './crypto/encryption.js';
 import type { WebhookDelivery } from './events/webhook-delivery.js';
@@ -23,4 +24,6 @@ export interface CoreDeps {
 export interface DomainDeps extends CoreDeps {
   /** Token refresh, once per burst across every instance. */
   refresher: Refresher;
+  /** Per-session-token rate limits (authorize calls per minute). */
+  sessionQuotas: SessionQuotas;
 }

@@ -74,6 +74,8 @@ async function authConfigForCaller(deps: DomainDeps, caller: Caller, args: Param
  */
 export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) {
   const input = parseInput(authorizeInputSchema, raw, 'authorize input');
+  // Every call by a session client token counts, refused ones too: a token cannot probe for free.
+  await deps.sessionQuotas.countAuthorize(caller);
   const { prisma } = deps;
   const session = await prisma.session.findFirst({
     where: { id: input.sessionId, projectId: caller.projectId },
