@@ -43,12 +43,11 @@ async function followOverSse(app: TestApp, token: string, connectedAccountId: st
   });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = '';
-  while (!text.includes('event: next')) {
+  while (!/event: next\ndata: .*\n/.test(text)) {
     const { value, done } = await reader.read();
     if (done) break;
     text += value;
   }
-  while (!/event: next\ndata: .*\n/.test(text)) text += (await reader.read()).value ?? '';
   return { text, close: () => controller.abort() };
 }
 
@@ -89,7 +88,7 @@ describe('per-principal quotas', () => {
         const again = await follow(client, account);
         again.leave();
         return again.first.data?.connectionStatus?.status ?? again.first.errors[0].extensions.code;
-      })
+      }, { timeout: 10_000 })
       .toBe('INITIATED');
     await client.dispose();
   });
@@ -118,7 +117,7 @@ describe('per-principal quotas', () => {
         const sse = await followOverSse(app, clientToken, account);
         sse.close();
         return sse.text.includes('"status":"INITIATED"');
-      })
+      }, { timeout: 10_000 })
       .toBe(true);
     await Promise.all([second.dispose(), byOther.dispose()]);
   });
