@@ -23,7 +23,8 @@ const FORBIDDEN = 4403;
  * in `connectionParams.authorization` and is checked when the socket connects (a missing or
  * wrong key closes it with 4403 before any operation runs), again for every operation, and
  * every few seconds while the socket is open, so a revoked key or an expired session client
- * token stops working on open sockets too.
+ * token stops working on open sockets too. One socket holds at most `subscriptionsPerSocket`
+ * subscriptions at once; more are answered with QUOTA_EXCEEDED, the socket stays open.
  */
 export function attachWebSocketServer(
   server: Server,
