@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
-import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
+import { createHostedRateLimiter, hostedRateLimitsOf, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
 import { readTemplate, templateFile } from './db/pglite-template.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
@@ -17,6 +17,7 @@ import {
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
 import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { createSessionQuotas } from './domain/access/quotas.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -69,7 +70,7 @@ export interface AppOptions {
   refresh?: Partial<RefreshTimings>;
   /** Depth, breadth, complexity, token and body-size ceilings of GraphQL requests. */
   graphqlLimits?: Partial<GraphQLLimits>;
-  /** Per-client limits on the hosted pages and the OAuth routes (default 60 and 30 per minute). */
+  /** Per-client limits on the hosted pages and the OAuth routes (default: RATE_LIMIT_LINK_PER_MINUTE, RATE_LIMIT_CONNECT_PER_MINUTE). */
   rateLimits?: Partial<HostedRateLimitOptions>;
 }
 
@@ -153,20 +154,26 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       fetch: globalThis.fetch,
       webhookDelivery,
     };
+    counters = createSharedCounters(config.redisUrl, logger);
+    await counters.ready();
     statusWatch = createStatusWatch(core, options.statusCheckIntervalMs ?? STATUS_CHECK_MS);
     const deps: DomainDeps = {
       ...core,
       refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }),
+      sessionQuotas: createSessionQuotas(counters, config.quotas),
       statusWatch,
     };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
-    const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
+    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs, bus);
+    const yoga = createGraphQLServer(deps, {
+      limits: graphqlLimits,
+      corsOrigins: config.corsOrigins,
+      accessWatch,
+      subscriptionsPerSession: config.quotas.subscriptionsPerSession,
+    });
     const health = healthRoutes(db.ping);
-    counters = createSharedCounters(config.redisUrl, logger);
-    await counters.ready();
     const rateLimiter = createHostedRateLimiter({
-      rules: { ...DEFAULT_HOSTED_RATE_LIMITS, ...options.rateLimits },
+      rules: { ...hostedRateLimitsOf(config.hostedRateLimits), ...options.rateLimits },
       trustProxy: config.trustProxy,
       counters,
     });
@@ -183,7 +190,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
+    wss = attachWebSocketServer(httpServer, yoga, {
+      prisma: db.prisma,
+      accessWatch,
+      logger,
+      limits: graphqlLimits,
+      subscriptionsPerSocket: config.quotas.subscriptionsPerSocket,
+    });
     stopSweeper = startSweeper(
       deps,
       {

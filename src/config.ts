@@ -16,6 +16,17 @@ const urlWithProtocols = (protocols: readonly string[]) =>
       error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     });
 
+/** A positive whole number from the environment, with its default. */
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
+  );
+
 const corsOriginSchema = z.union([
   z.literal('*'),
   z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
@@ -51,6 +62,14 @@ export const configSchema = z.object({
       .transform((value) => (/^true$/i.test(value) ? 1 : /^false$/i.test(value) ? 0 : Number(value)))
       .optional(),
   ),
+  // Per client IP on the hosted routes. One office behind one NAT address onboarding a team
+  // at once makes a few requests per person, so the defaults leave room for dozens of people.
+  RATE_LIMIT_LINK_PER_MINUTE: positiveInt(120),
+  RATE_LIMIT_CONNECT_PER_MINUTE: positiveInt(120),
+  // Per session client token (the project's API key is not limited).
+  RATE_LIMIT_AUTHORIZE_PER_MINUTE: positiveInt(30),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(50, 10_000),
+  MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(100, 100_000),
   // Browser origins allowed to call /graphql. Calls authenticate with bearer tokens, never
   // cookies, so any origin is safe; operators may still narrow it.
   CORS_ORIGINS: optionalString.pipe(
@@ -83,10 +102,23 @@ export interface Config {
   trustProxy: number | undefined;
   /** Origins allowed to call /graphql from a browser; `['*']` (the default) allows any. */
   corsOrigins: readonly string[];
+  /** Requests per minute per client IP: `link` for /link/*, `connect` for /connect/*. */
+  hostedRateLimits: { linkPerMinute: number; connectPerMinute: number };
+  /** What one session client token (and one WebSocket) may hold or do. */
+  quotas: Quotas;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
   /** How long finished events, webhook deliveries and Connect Links are kept. */
   retention: RetentionPolicy;
+}
+
+export interface Quotas {
+  /** authorize calls per minute by one session client token. */
+  authorizePerMinute: number;
+  /** Subscriptions open at once on one WebSocket, whoever holds it. */
+  subscriptionsPerSocket: number;
+  /** Subscriptions open at once by one session client token over WebSocket and SSE, per instance. */
+  subscriptionsPerSession: number;
 }
 
 /** `my-crm` → `MY_CRM`: how a toolkit slug appears in TOOLKIT_<SLUG>_CLIENT_ID. */
@@ -145,6 +177,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // 0 is the same as unset: the socket's address is the client's.
     trustProxy: parsed.TRUST_PROXY || undefined,
     corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
+    hostedRateLimits: { linkPerMinute: parsed.RATE_LIMIT_LINK_PER_MINUTE, connectPerMinute: parsed.RATE_LIMIT_CONNECT_PER_MINUTE },
+    quotas: {
+      authorizePerMinute: parsed.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
+      subscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      subscriptionsPerSession: parsed.MAX_SUBSCRIPTIONS_PER_SESSION,
+    },
     managedOAuthApps: managed.apps,
     retention: {
       eventsDays: parsed.RETENTION_EVENTS_DAYS,

@@ -101,6 +101,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['createApiKey', `mutation { createApiKey(input: { name: "x" }) { key } }`, () => ({})],
     ['revokeApiKey', `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }`, () => ({ id: ids.apiKey })],
     ['rotateEncryptionKeys', `mutation { rotateEncryptionKeys(input: {}) { complete } }`, () => ({})],
+    ['revokeSession', `mutation($id: ID!) { revokeSession(input: { id: $id }) { session { id } } }`, () => ({ id: ids.session })],
     ['deleteConnectedAccount', `mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, () => ({ id: ids.account })],
   ];
 
@@ -178,5 +179,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     expect(endpoint.data!.node).toEqual({ enabled: true });
     const apiKey = await app.gql(`query($id: ID!) { node(id: $id) { ... on ApiKey { revokedAt } } }`, { id: ids.apiKey });
     expect(apiKey.data!.node).toEqual({ revokedAt: null });
+    const session = await app.gql(`query($id: ID!) { node(id: $id) { ... on Session { revokedAt } } }`, { id: ids.session });
+    expect(session.data!.node).toEqual({ revokedAt: null });
   });
 });

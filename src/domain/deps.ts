@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
+import type { SessionQuotas } from './access/quotas.js';
 import type { Refresher } from './connections/refresh.js';
 import type { StatusWatch } from './connections/status-watch.js';
 import type { KeyRing } from './crypto/encryption.js';
@@ -31,4 +32,6 @@ export interface DomainDeps extends CoreDeps {
   refresher: Refresher;
   /** Re-reads open status subscriptions that may have missed an event (bus outage, safety net). */
   statusWatch: StatusWatch;
+  /** Per-session-token rate limits (authorize calls per minute). */
+  sessionQuotas: SessionQuotas;
 }

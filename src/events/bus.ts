@@ -18,14 +18,26 @@ export interface ConnectionChanged {
 type Topics = {
   'account:changed': [connectedAccountId: string, payload: ConnectionChanged];
   'link:changed': [connectLinkId: string, payload: ConnectionChanged];
+  'access:ended': [payload: AccessEnded];
 };
+
+/**
+ * A credential stopped working (a session revoked): every instance re-checks its open
+ * WebSockets and SSE streams at once instead of at its next periodic check.
+ */
+export interface AccessEnded {
+  sessionId: string;
+}
+
+/** The topics keyed by an id, whose publishes the outbox confirms. */
+type ConnectionTopic = 'account:changed' | 'link:changed';
 
 export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
   /**
    * Publishes and resolves once the bus has taken the message (Redis acknowledged it); rejects
    * when it could not, e.g. while Redis is down, so the caller can keep the event for later.
    */
-  deliver<Topic extends keyof Topics>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]): Promise<void>;
+  deliver<Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]): Promise<void>;
   /** Resolves when the bus is usable; Redis connections are established. */
   ready(): Promise<void>;
   /** Resolves once every subscription made so far is live (Redis has processed its SUBSCRIBE). */
@@ -44,7 +56,7 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
   if (!redisUrl) {
     const pubsub = createPubSub<Topics>();
     return Object.assign(pubsub, {
-      deliver: async <Topic extends keyof Topics>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
+      deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
         (pubsub.publish as (topic: Topic, id: string, payload: Topics[Topic][1]) => void)(topic, id, payload);
       },
       ready: async () => {},
@@ -80,7 +92,7 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
     );
   });
   return Object.assign(pubsub, {
-    deliver: async <Topic extends keyof Topics>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
+    deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
       // The channel and message as @graphql-yoga/redis-event-target writes and reads them.
       await publishClient.publish(`${topic}:${id}`, JSON.stringify(payload));
     },
@@ -99,6 +111,10 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       await Promise.all([publishClient.quit(), subscribeClient.quit()]);
     },
   });
+}
+
+export function publishAccessEnded(bus: EventBus, event: AccessEnded): void {
+  bus.publish('access:ended', event);
 }
 
 /** Resolves once the bus has taken the change for both its topics; rejects if it could not. */

@@ -8,6 +8,7 @@ import './key-rotation.js';
 import './project.js';
 import './proxy.js';
 import './session.js';
+import './session-revocation.js';
 import './toolkit.js';
 import './webhook.js';
 
