@@ -15,6 +15,7 @@ import {
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
 import { syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { createEgress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -126,8 +127,9 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const actualPort = (httpServer.address() as AddressInfo).port;
     const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
 
+    const egress = createEgress(config.egressAllowPrivate);
     const webhookDelivery = createWebhookDelivery(
-      { prisma: db.prisma, keyRing, logger },
+      { prisma: db.prisma, keyRing, logger, egress },
       { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...options.webhookDelivery },
     );
     const core: CoreDeps = {
@@ -138,6 +140,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
+      egress,
     };
     const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };

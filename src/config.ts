@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEgressAllowList, type EgressAllowList } from './egress/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -55,6 +56,21 @@ export const configSchema = z.object({
       .pipe(z.array(corsOriginSchema).min(1, { error: 'must list at least one origin, or be *' }))
       .optional(),
   ),
+  // Private, loopback, link-local and reserved addresses the server may still connect to
+  // (internal identity providers): CIDRs or host names. Everything else private is refused.
+  EGRESS_ALLOW_PRIVATE: optionalString.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseEgressAllowList(value);
+        if (parsed.invalid.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')}` });
+          return z.NEVER;
+        }
+        return parsed.allow;
+      })
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof configSchema>;
@@ -76,6 +92,8 @@ export interface Config {
   corsOrigins: readonly string[];
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
+  /** Private addresses and hosts outbound connections may reach; empty: none. */
+  egressAllowPrivate: EgressAllowList;
 }
 
 /** `my-crm` → `MY_CRM`: how a toolkit slug appears in TOOLKIT_<SLUG>_CLIENT_ID. */
@@ -135,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parsed.TRUST_PROXY || undefined,
     corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
     managedOAuthApps: managed.apps,
+    egressAllowPrivate: parsed.EGRESS_ALLOW_PRIVATE ?? { cidrs: [], hosts: [] },
   };
 }

@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       corsOrigins: ['*'],
       managedOAuthApps: new Map(),
+      egressAllowPrivate: { cidrs: [], hosts: [] },
     });
   });
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Egress } from '../egress/index.js';
 import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +18,8 @@ export interface CoreDeps {
   managedOAuthApps: Config['managedOAuthApps'];
   /** This instance's webhook worker: publishing an event starts it. */
   webhookDelivery: WebhookDelivery;
+  /** Every outbound connection goes through it: private addresses are refused unless allowed. */
+  egress: Egress;
 }
 
 /** The core plus the services built on it (in this order, by the app's composition root). */
