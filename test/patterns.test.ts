@@ -60,7 +60,9 @@ describe('patterns of a project toolkit (embedded database)', () => {
 
   it('refuses patterns RE2 cannot run (backreferences, lookaround) at createToolkit', async () => {
     for (const pattern of ['^(a)\\1$', '^(?=a)a+$', '^(?!x).+$', '^(?<=a)b$']) {
-      const result = await app.gql(CREATE, { input: toolkit('backtracking', pattern) });
+      const result = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+        input: toolkit('backtracking', pattern),
+      });
       expect(result.errors?.[0]?.extensions, pattern).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'fields.0.pattern' }] });
       expect(result.errors![0]!.message).toContain('RE2');
     }

@@ -107,7 +107,11 @@ export function createEgressPolicy(allow: EgressAllowList): EgressPolicy {
     const plain = normalizeHost(address);
     const family = familyOf(plain);
     if (!family) return false;
-    return !reserved.check(plain, family) || allowed.check(plain, family);
+    try {
+      return !reserved.check(plain, family) || allowed.check(plain, family);
+    } catch {
+      return false; // an address BlockList cannot read (a zone id) is not one we vouch for
+    }
   };
   const allowsHostName = (host: string): boolean => allowedHosts.has(normalizeHost(host));
 
