@@ -1,5 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { ClientRequestArgs } from 'node:http';
 import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { EgressRefusedError, normalizeHost, type EgressPolicy } from './policy.js';
 
@@ -26,16 +28,6 @@ export function guardedLookup(policy: EgressPolicy): GuardedLookup {
   };
 }
 
-/** What a connection needs: where to, and for https the TLS server name. */
-export interface ConnectOptions {
-  host?: string | null;
-  hostname?: string | null;
-  port?: number | string | null;
-  protocol?: string | null;
-  servername?: string;
-  [option: string]: unknown;
-}
-
 /**
  * Opens a TCP (or, for `protocol: 'https:'`, TLS) connection through the policy, in the shape of
  * node:http's `createConnection` option. A literal address is checked here (no lookup happens
@@ -43,16 +35,19 @@ export interface ConnectOptions {
  */
 export function guardedConnection(policy: EgressPolicy) {
   const lookup = guardedLookup(policy);
-  return (options: ConnectOptions, callback: (error: Error | null, socket?: Socket) => void): Socket | undefined => {
+  return (options: ClientRequestArgs, callback: (error: Error | null, socket: Duplex) => void): Socket | undefined => {
     const host = normalizeHost(String(options.host ?? options.hostname ?? 'localhost'));
     const literal = isIP(host) !== 0;
     if (literal && !policy.allowsAddress(host)) {
-      process.nextTick(callback, new EgressRefusedError());
+      process.nextTick(() => callback(new EgressRefusedError(), undefined as never));
       return undefined;
     }
-    const target = { ...options, host, port: Number(options.port ?? (options.protocol === 'https:' ? 443 : 80)), lookup };
-    if (options.protocol === 'https:') {
-      return tlsConnect({ ...target, ...(literal ? {} : { servername: options.servername ?? host }) } as ConnectionOptions);
+    // https.request names its protocol through its default agent when the caller did not.
+    const tls = (options.protocol ?? (options._defaultAgent as { protocol?: string } | undefined)?.protocol) === 'https:';
+    const target = { ...options, host, port: Number(options.port ?? (tls ? 443 : 80)), lookup };
+    if (tls) {
+      // node:http sets the TLS server name only when its https.Agent opens the socket.
+      return tlsConnect({ ...target, ...(literal ? {} : { servername: host }) } as ConnectionOptions);
     }
     return netConnect(target as NetConnectOpts);
   };

@@ -66,7 +66,7 @@ export function createEgressFetch(policy: EgressPolicy): EgressFetch {
           method,
           headers: Object.fromEntries(headers.entries()),
           protocol: url.protocol,
-          createConnection: createConnection as never,
+          createConnection,
         },
         (message) => {
           signal?.removeEventListener('abort', onAbort);
