@@ -131,6 +131,14 @@ describe('outbound requests of a server that allows no private address (PostgreS
     });
     expect(toolkit.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'oauth2.tokenUrl' }] });
 
+    const endpoint = await closed.gql(CREATE_WEBHOOK, { input: { url: 'https://hooks.example.com/connect' } });
+    expect(endpoint.errors).toBeUndefined();
+    const moved = await closed.gql(
+      `mutation($id: ID!) { updateWebhookEndpoint(input: { id: $id, url: "https://169.254.169.254/latest" }) { webhookEndpoint { url } } }`,
+      { id: endpoint.data!.createWebhookEndpoint.webhookEndpoint.id },
+    );
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'url' }] });
+
     // The same URLs are fine where the operator allowed loopback.
     expect((await open.gql(CREATE_WEBHOOK, { input: { url: 'http://127.0.0.1:9/hooks' } })).errors).toBeUndefined();
   });
