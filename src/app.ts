@@ -18,6 +18,7 @@ import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js
 import { bootstrapDefaultProject } from './domain/access/projects.js';
 import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createSessionQuotas } from './domain/access/quotas.js';
+import { createEgress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -140,8 +141,9 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const actualPort = (httpServer.address() as AddressInfo).port;
     const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
 
+    const egress = createEgress(config.egressAllowPrivate);
     const webhookDelivery = createWebhookDelivery(
-      { prisma: db.prisma, keyRing, logger },
+      { prisma: db.prisma, keyRing, logger, egress },
       { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...options.webhookDelivery },
     );
     const core: CoreDeps = {
@@ -151,8 +153,8 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       logger,
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
-      fetch: globalThis.fetch,
       webhookDelivery,
+      egress,
     };
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();

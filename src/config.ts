@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RetentionPolicy } from './domain/events/retention.js';
+import { parseEgressAllowList, type EgressAllowList } from './egress/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -83,6 +84,21 @@ export const configSchema = z.object({
   RETENTION_EVENTS_DAYS: retentionDays(30),
   RETENTION_WEBHOOK_DELIVERIES_DAYS: retentionDays(30),
   RETENTION_CONNECT_LINKS_DAYS: retentionDays(7),
+  // Private, loopback, link-local and reserved addresses the server may still connect to
+  // (internal identity providers): CIDRs or host names. Everything else private is refused.
+  EGRESS_ALLOW_PRIVATE: optionalString.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseEgressAllowList(value);
+        if (parsed.invalid.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')}` });
+          return z.NEVER;
+        }
+        return parsed.allow;
+      })
+      .optional(),
+  ),
 });
 
 type Env = z.output<typeof configSchema>;
@@ -108,6 +124,8 @@ export interface Config {
   quotas: Quotas;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
+  /** Private addresses and hosts outbound connections may reach; empty: none. */
+  egressAllowPrivate: EgressAllowList;
   /** How long finished events, webhook deliveries and Connect Links are kept. */
   retention: RetentionPolicy;
 }
@@ -189,5 +207,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookDeliveriesDays: parsed.RETENTION_WEBHOOK_DELIVERIES_DAYS,
       connectLinksDays: parsed.RETENTION_CONNECT_LINKS_DAYS,
     },
+    egressAllowPrivate: parsed.EGRESS_ALLOW_PRIVATE ?? { cidrs: [], hosts: [] },
   };
 }

@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
       quotas: { authorizePerMinute: 30, subscriptionsPerSocket: 50, subscriptionsPerSession: 100 },
       managedOAuthApps: new Map(),
       retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 },
+      egressAllowPrivate: { cidrs: [], hosts: [] },
     });
   });
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { grantProviders } from '../catalog/index.js';
 import type { PrismaClient } from '../db/index.js';
 import { issuerMatches } from '../domain/toolkits/oauth-issuer.js';
+import type { Egress } from '../egress/index.js';
 import type { TokenAuthMethod } from '../generated/prisma/client.js';
 
 // The only module that knows grant: the OAuth 1/2 redirect dance. Replacing grant means
@@ -137,12 +138,20 @@ function providerRefusal(error: string, description: string | null): Extract<OAu
 }
 
 /** An OAuth dance runner on grant's node handler, with its session in the OAuthSession table. */
-export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: string; secret: string }) {
+export function createOAuthDance(options: {
+  prisma: PrismaClient;
+  publicUrl: string;
+  secret: string;
+  /** Opens grant's connections (code exchange, OAuth 1 request token) through the egress policy. */
+  createConnection: Egress['createConnection'];
+}) {
   const { prisma } = options;
   const ttlMs = 30 * 60 * 1000;
   const secure = options.publicUrl.startsWith('https:');
   const provider = { dynamic: [] as string[] };
   const handler = grant.node({
+    // Spread by grant into every request-compose call, and passed on to node:http.
+    request: { createConnection: options.createConnection },
     config: {
       defaults: {
         origin: options.publicUrl,

@@ -29,6 +29,7 @@ export function createConnectRoutes(deps: DomainDeps, rateLimiter: HostedRateLim
     prisma: deps.prisma,
     publicUrl: deps.publicUrl,
     secret: deps.keyRing.deriveSecret('oauth-session-cookie').toString('base64url'),
+    createConnection: deps.egress.createConnection,
   });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialField } from '../catalog/index.js';
 import { isOAuthScheme, oauthFlowKey } from '../domain/toolkits/auth-configs.js';
 import { completeLink } from '../domain/connections/link-outcomes.js';
 import {
@@ -29,6 +30,14 @@ import { renderLinkPage, type LinkPageModel } from './pages.js';
 
 type PageExtras = Pick<LinkPageModel, 'values' | 'fieldErrors' | 'formError'>;
 
+/**
+ * The fields as the browser gets them. A project's own toolkit keeps its pattern to the server
+ * (RE2, linear time): the browser's backtracking engine would hang on a pattern like `^(a+)+$`.
+ */
+function browserFields(toolkit: { projectId: string | null }, fields: readonly CredentialField[]): CredentialField[] {
+  return toolkit.projectId ? fields.map(({ pattern: _serverOnly, ...field }) => field) : [...fields];
+}
+
 function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, browserSecret: string, extras: PageExtras = {}) {
   const scheme = link.authConfig.authScheme;
   const oauth = isOAuthScheme(scheme);
@@ -43,7 +52,7 @@ function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, bro
     csrfToken: csrfToken(deps, link.id, browserSecret),
     mode: oauth ? 'oauth' : 'form',
     actionUrl: `/link/${encodeURIComponent(token)}`,
-    fields: oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme),
+    fields: browserFields(toolkit, oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme)),
     ...extras,
   });
 }

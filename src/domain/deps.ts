@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Egress } from '../egress/index.js';
 import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -17,13 +18,10 @@ export interface CoreDeps {
   /** Base URL of this server, for Connect Links and redirect URIs. */
   publicUrl: string;
   managedOAuthApps: Config['managedOAuthApps'];
-  /**
-   * How the server calls outside APIs on an account's behalf (the proxy): the one place where egress rules (refusing
-   * private addresses) are wired in.
-   */
-  fetch: typeof fetch;
   /** This instance's webhook worker: publishing an event starts it. */
   webhookDelivery: WebhookDelivery;
+  /** Every outbound connection goes through it: private addresses are refused unless allowed. */
+  egress: Egress;
 }
 
 /** The core plus the services built on it (in this order, by the app's composition root). */

@@ -1,4 +1,4 @@
-import { credentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
+import { maxLengthOf, storedCredentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
 import { visibleToolkitsWhere } from '../domain/access/visibility.js';
 import { toolkitLogoUrl } from '../domain/toolkits/logos.js';
 import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
@@ -28,7 +28,11 @@ const CredentialFieldRef = builder.objectRef<CredentialField>('CredentialField')
     required: t.exposeBoolean('required', { description: 'Whether the field must be filled in.' }),
     pattern: t.exposeString('pattern', {
       nullable: true,
-      description: 'Regular expression (JavaScript syntax) a valid value matches.',
+      description: 'Regular expression (RE2 syntax, matched in linear time; anchor it with ^…$) a valid value matches.',
+    }),
+    maxLength: t.int({
+      description: 'Longest value accepted (checked before the pattern).',
+      resolve: (field) => maxLengthOf(field),
     }),
     placeholder: t.exposeString('placeholder', { nullable: true, description: 'Example shown in the empty input.' }),
     description: t.exposeString('description', { nullable: true, description: 'Where the user finds this value.' }),
@@ -100,7 +104,7 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
       type: [CredentialFieldRef],
       description:
         'Inputs the toolkit asks for: the credentials form (API key, bearer token, basic auth), and for OAuth the values its URLs name as `[field]`.',
-      resolve: (row) => credentialFieldSchema.array().parse(row.fields),
+      resolve: (row) => storedCredentialFieldSchema.array().parse(row.fields),
     }),
     apiBaseUrl: t.exposeString('apiBaseUrl', { nullable: true, description: 'Base URL of the service API.' }),
     isCustom: t.boolean({
@@ -185,7 +189,10 @@ const CredentialFieldInput = builder.inputType('CredentialFieldInput', {
     label: t.string({ required: true, description: 'Label shown to the user.' }),
     secret: t.boolean({ required: true, description: 'Whether the value is secret.' }),
     required: t.boolean({ description: 'Whether it must be filled in (default true).' }),
-    pattern: t.string({ description: 'Regular expression a valid value matches.' }),
+    pattern: t.string({
+      description: 'Regular expression a valid value matches, in RE2 syntax (no backreferences or lookaround); anchor it with ^…$.',
+    }),
+    maxLength: t.int({ description: 'Longest value accepted, 1-16384 (default 4096).' }),
     placeholder: t.string({ description: 'Example value.' }),
     description: t.string({ description: 'Help text.' }),
   }),

@@ -1,3 +1,4 @@
+import type { EgressFetch } from '../../egress/index.js';
 import { DomainError } from '../errors.js';
 import { sameOrigin } from './api-path.js';
 
@@ -76,7 +77,7 @@ const MAX_REDIRECTS = 5;
  * host); `reapply` puts query credentials back on each hop's URL. Another origin is refused (FORBIDDEN).
  */
 export async function sendFollowingSameOrigin(
-  fetchFn: typeof fetch,
+  fetchFn: EgressFetch,
   request: OutgoingRequest,
   signal: AbortSignal,
   reapply: (url: URL) => void,

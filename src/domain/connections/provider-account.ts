@@ -72,7 +72,7 @@ async function fetchIdentityJson(deps: CoreDeps, context: IdentityContext, url: 
   applyCredentials(url, headers, auth, values);
   const reapply = (next: URL) => applyCredentials(next, new Headers(), { query: auth.query }, values);
   const signal = AbortSignal.timeout(IDENTITY_TIMEOUT_MS);
-  const response = await sendFollowingSameOrigin(deps.fetch, { method, url, headers, body: body ?? null }, signal, reapply);
+  const response = await sendFollowingSameOrigin(deps.egress.fetch, { method, url, headers, body: body ?? null }, signal, reapply);
   if (!response.ok) {
     await response.body?.cancel();
     return null;

@@ -133,7 +133,7 @@ export async function proxyRequest(deps: DomainDeps, caller: Caller, raw: ProxyI
     const current = values;
     const reapply = (next: URL) => auth && applyCredentials(next, new Headers(), { query: auth.query }, current);
     if (auth) applyCredentials(target, headers, auth, current);
-    return sendFollowingSameOrigin(deps.fetch, { method: input.method, url: target, headers, body: input.body ?? null }, signal, reapply);
+    return sendFollowingSameOrigin(deps.egress.fetch, { method: input.method, url: target, headers, body: input.body ?? null }, signal, reapply);
   };
 
   try {

@@ -6,9 +6,9 @@ import type { AuthConfig, AuthScheme, Toolkit } from '../../generated/prisma/cli
 import { requireApiKey, type Caller } from '../access/caller.js';
 import type { CoreDeps, DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
-import { parseFieldValues } from './toolkit-endpoints.js';
+import { endpointTemplatesWith, parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
-import { parseInput } from '../validation.js';
+import { assertPublicUrls, parseInput } from '../validation.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -117,6 +117,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
     ]);
   }
   const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? [], { managed: false });
+  assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   return deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
     const isDefault = input.isDefault ?? hasDefault === 0;
@@ -165,11 +166,9 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
     throw new DomainError('BAD_USER_INPUT', 'A managed auth config takes its credentials from the server.');
   }
   // Replaces the whole set: accounts keep the values they were connected with.
-  const fieldValues = input.fieldValues
-    ? parseFieldValues(await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }), input.fieldValues, {
-        managed: config.kind === 'MANAGED',
-      })
-    : undefined;
+  const toolkit = input.fieldValues ? await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }) : null;
+  const fieldValues = toolkit && input.fieldValues ? parseFieldValues(toolkit, input.fieldValues, { managed: config.kind === 'MANAGED' }) : undefined;
+  if (toolkit && fieldValues) assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   return deps.prisma.$transaction(async (tx) => {
     if (input.isDefault) {
       await tx.authConfig.updateMany({

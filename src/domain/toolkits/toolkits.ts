@@ -13,7 +13,7 @@ import { requireApiKey, type Caller } from '../access/caller.js';
 import { visibleToolkitsWhere } from '../access/visibility.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import { parseInput, secureUrlSchema } from '../validation.js';
+import { assertPublicUrls, parseInput, secureUrlSchema } from '../validation.js';
 
 /** One toolkit by slug; the project's own toolkit wins over a catalog one of the same slug. */
 export function findVisibleToolkit(prisma: PrismaClient, projectId: string, slug: string) {
@@ -162,6 +162,14 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
   const { prisma } = deps;
   const { projectId } = caller;
   const input = parseInput(createToolkitInputSchema, raw, 'toolkit');
+  // The server calls these (the authorize URL only browsers visit, but it names the same provider).
+  assertPublicUrls(deps.egress.policy, [
+    ['apiBaseUrl', input.apiBaseUrl],
+    ['oauth2.authorizeUrl', input.oauth2?.authorizeUrl],
+    ['oauth2.tokenUrl', input.oauth2?.tokenUrl],
+    ['oauth2.revokeUrl', input.oauth2?.revokeUrl],
+    ['oauth2.userInfoUrl', input.oauth2?.userInfoUrl],
+  ]);
   const clash = await prisma.toolkit.findFirst({
     where: { slug: input.slug, ...visibleToolkitsWhere(projectId) },
     select: { projectId: true },
