@@ -91,12 +91,13 @@ describe('outbound requests of a server that allows no private address (PostgreS
   let open: TestApp;
   let closed: TestApp;
   let provider: OAuthProvider;
+  let redirectUri: string;
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     open = await startTestApp(database, {}, { sweepIntervalMs: 60_000 });
     closed = await startTestApp(database, { EGRESS_ALLOW_PRIVATE: '', PUBLIC_URL: open.publicUrl }, { sweepIntervalMs: 60_000 });
-    ({ provider } = await setUpOAuthToolkit(open));
+    ({ provider, redirectUri } = await setUpOAuthToolkit(open));
   });
   afterAll(async () => {
     await Promise.all([open?.stop(), closed?.stop()]);
@@ -194,7 +195,6 @@ describe('outbound requests of a server that allows no private address (PostgreS
     const { connectLink, connectedAccount } = await authorizeLink(open, clientToken, { sessionId: session.id, toolkit: 'acme' });
     const browser = new Browser();
     const start = await clickConnect(browser, connectLink.url);
-    const redirectUri = `${open.publicUrl}/connect/oauth2/callback`;
     const { url } = await browser.navigate(start, { stopAt: [redirectUri] });
     const before = provider.tokenRequests().authorization_code ?? 0;
     // The callback lands on the instance that may not reach the provider.
