@@ -142,7 +142,12 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
     accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
-    const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
+    const yoga = createGraphQLServer(deps, {
+      limits: graphqlLimits,
+      corsOrigins: config.corsOrigins,
+      accessWatch,
+      graphiql: config.graphiql,
+    });
     const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();

@@ -46,6 +46,14 @@ export const configSchema = z.object({
       .transform((value) => (/^true$/i.test(value) ? 1 : /^false$/i.test(value) ? 0 : Number(value)))
       .optional(),
   ),
+  // GraphiQL at /graphql for browsers. Unset: on, except with NODE_ENV=production.
+  GRAPHIQL: optionalString.pipe(
+    z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((value) => value === 'true')
+      .optional(),
+  ),
+  NODE_ENV: optionalString,
   // Browser origins allowed to call /graphql. Calls authenticate with bearer tokens, never
   // cookies, so any origin is safe; operators may still narrow it.
   CORS_ORIGINS: optionalString.pipe(
@@ -74,6 +82,8 @@ export interface Config {
   trustProxy: number | undefined;
   /** Origins allowed to call /graphql from a browser; `['*']` (the default) allows any. */
   corsOrigins: readonly string[];
+  /** Whether browsers get GraphiQL at /graphql. */
+  graphiql: boolean;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
 }
@@ -134,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // 0 is the same as unset: the socket's address is the client's.
     trustProxy: parsed.TRUST_PROXY || undefined,
     corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
+    graphiql: parsed.GRAPHIQL ?? parsed.NODE_ENV !== 'production',
     managedOAuthApps: managed.apps,
   };
 }

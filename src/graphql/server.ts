@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { useAccessWatch, type AccessWatch } from './access-watch.js';
 import type { Context, Principal } from './context.js';
+import { graphiqlOptions } from './graphiql.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
 
@@ -73,16 +74,20 @@ export interface GraphQLServerOptions {
   corsOrigins?: readonly string[];
   /** Ends subscriptions whose key is revoked or whose session ends. */
   accessWatch: AccessWatch;
+  /** Serves GraphiQL to browsers at the endpoint (default true). */
+  graphiql?: boolean;
 }
 
 export function createGraphQLServer(
   deps: DomainDeps,
-  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch }: GraphQLServerOptions,
+  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch, graphiql: graphiqlEnabled = true }: GraphQLServerOptions,
 ): Yoga {
   const { prisma, logger } = deps;
+  const graphqlEndpoint = '/graphql';
+  const graphiql = graphiqlOptions(graphiqlEnabled, graphqlEndpoint);
   return createYoga<ServerContext, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     // Browsers never send credentials: every call carries its key in the Authorization header,
     // so no other site can ride on a user's cookies, whatever the origin.
     cors: {
@@ -92,11 +97,12 @@ export function createGraphQLServer(
       allowedHeaders: ['authorization', 'content-type', 'accept'],
       maxAge: 600,
     },
-    graphiql: { subscriptionsProtocol: 'WS', title: 'Connect server' },
+    graphiql: graphiql.graphiql,
+    renderGraphiQL: graphiql.renderGraphiQL,
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
     maxRequestBodySize: limits.requestBodyBytes,
-    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch)],
+    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch), graphiql.plugin],
     // Unexpected execution errors are logged once, with their stack, by maskError.
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
