@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { useAccessWatch, type AccessWatch } from './access-watch.js';
 import type { Context, Principal } from './context.js';
 import { graphiqlOptions } from './graphiql.js';
+import { useStorableText } from './input-text.js';
 import { graphQLErrorForLog, useOperationLabels } from './operation-log.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
@@ -53,6 +55,13 @@ function maskError(error: unknown, message: string, logger: Logger): Error {
         code: original.code,
         ...(original.issues.length > 0 ? { issues: original.issues } : {}),
       },
+    });
+  }
+  // The relay plugin's check that an ID names the expected type: the caller's mistake.
+  if (original instanceof PothosValidationError) {
+    return new GraphQLError(original.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: '', message: original.message }] },
     });
   }
   if (original instanceof GraphQLError) return original;
@@ -114,7 +123,7 @@ export function createGraphQLServer(
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
     maxRequestBodySize: limits.requestBodyBytes,
-    plugins: [useOperationLabels(), useOperationLimits(limits), useAccessWatch(accessWatch), graphiql.plugin],
+    plugins: [useOperationLabels(), useOperationLimits(limits), useStorableText(), useAccessWatch(accessWatch), graphiql.plugin],
     // Unexpected execution errors are logged once, with their stack, by maskError. Nothing
     // yoga logs is printed with String(): a printed GraphQL error quotes the operation's source.
     logging: {

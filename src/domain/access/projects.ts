@@ -51,7 +51,8 @@ export function bootstrapDefaultProject(
 
 const originSchema = z
   .url({ error: 'must be an origin such as https://chat.example.com' })
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), { error: 'must be http(s)' })
+  // zod runs refinements after a failed check too: only parsable URLs reach `new URL`.
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: 'must be http(s)' })
   .transform((value) => new URL(value).origin);
 
 const updateProjectInputSchema = z.object({
