@@ -234,6 +234,19 @@ describe('introspection and __typename count against the limits, with the defaul
     expect(codesOf(overWs.errors ?? overWs.results[0]?.errors)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit }]);
   });
 
+  it('measures the rest of an operation when one field cannot read its arguments', async () => {
+    // A null for a non-null argument, through a variable with a default: execution fails that
+    // field alone and would run its 600 siblings.
+    const query = `query Q($slug: String = "github") { toolkit(slug: $slug) { id } ${MANY_SCHEMAS.slice(1)}`;
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables: { slug: null } }),
+    });
+    const body = (await response.json()) as any;
+    expect(codesOf(body.errors)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'breadth' }]);
+  });
+
   it('still answers small introspection and __typename inside ordinary queries', async () => {
     const result = await app.gql('{ __typename project { __typename id } __type(name: "Toolkit") { fields { name } } }');
     expect(result.errors).toBeUndefined();

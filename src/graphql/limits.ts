@@ -13,6 +13,7 @@ import {
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -111,6 +112,18 @@ function fieldOf(m: Measuring, parent: GraphQLNamedType, name: string): GraphQLF
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
+/**
+ * The field's arguments, or none when they cannot be read (a null variable for a non-null
+ * argument): execution then fails that field alone, so its siblings are still measured.
+ */
+function argumentsOf(m: Measuring, field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
+  try {
+    return getArgumentValues(field, node, m.variables);
+  } catch {
+    return {};
+  }
+}
+
 function measureSelectionSet(m: Measuring, selectionSet: SelectionSetNode, parent: GraphQLNamedType): OperationCost {
   const cached = m.measured.get(selectionSet)?.get(parent);
   if (cached) return cached;
@@ -126,7 +139,7 @@ function measureSelectionSet(m: Measuring, selectionSet: SelectionSetNode, paren
       const introspection = isIntrospectionType(parent) || isIntrospectionType(getNamedType(field.type));
       const { field: own, multiplier } = introspection
         ? { field: 1, multiplier: 1 }
-        : fieldComplexity(getArgumentValues(field, selection, m.variables), field);
+        : fieldComplexity(argumentsOf(m, field, selection), field);
       const sub = selection.selectionSet
         ? measureSelectionSet(m, selection.selectionSet, getNamedType(field.type))
         : { depth: 0, breadth: 0, complexity: 0 };
@@ -150,7 +163,7 @@ function measureSelectionSet(m: Measuring, selectionSet: SelectionSetNode, paren
 /**
  * Depth, breadth and complexity of the operation a request runs, counting every selected field:
  * meta fields and everything under them too. Null when there is no such operation, or when its
- * variables do not fit its arguments (execution then reports them with its usual error).
+ * variables are invalid: execution then refuses the whole operation with its usual error.
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -170,12 +183,7 @@ export function measureOperation(
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((d) => [d.name.value, d]),
   );
-  try {
-    return measureSelectionSet({ schema, fragments, variables: coerced.coerced, measured: new Map() }, operation.selectionSet, root);
-  } catch (error) {
-    if (error instanceof GraphQLError) return null;
-    throw error;
-  }
+  return measureSelectionSet({ schema, fragments, variables: coerced.coerced, measured: new Map() }, operation.selectionSet, root);
 }
 
 /** The first limit the operation exceeds, as the error to answer with. */
