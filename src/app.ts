@@ -172,6 +172,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       corsOrigins: config.corsOrigins,
       accessWatch,
       subscriptionsPerSession: config.quotas.subscriptionsPerSession,
+      graphiql: config.graphiql,
     });
     const health = healthRoutes(db.ping);
     const rateLimiter = createHostedRateLimiter({

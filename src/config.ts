@@ -71,6 +71,14 @@ export const configSchema = z.object({
   RATE_LIMIT_AUTHORIZE_PER_MINUTE: positiveInt(30),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(50, 10_000),
   MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(100, 100_000),
+  // GraphiQL at /graphql for browsers. Unset: on, except with NODE_ENV=production.
+  GRAPHIQL: optionalString.pipe(
+    z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((value) => value === 'true')
+      .optional(),
+  ),
+  NODE_ENV: optionalString,
   // Browser origins allowed to call /graphql. Calls authenticate with bearer tokens, never
   // cookies, so any origin is safe; operators may still narrow it.
   CORS_ORIGINS: optionalString.pipe(
@@ -122,6 +130,8 @@ export interface Config {
   hostedRateLimits: { linkPerMinute: number; connectPerMinute: number };
   /** What one session client token (and one WebSocket) may hold or do. */
   quotas: Quotas;
+  /** Whether browsers get GraphiQL at /graphql. */
+  graphiql: boolean;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
   /** Private addresses and hosts outbound connections may reach; empty: none. */
@@ -201,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
       subscriptionsPerSession: parsed.MAX_SUBSCRIPTIONS_PER_SESSION,
     },
+    graphiql: parsed.GRAPHIQL ?? parsed.NODE_ENV !== 'production',
     managedOAuthApps: managed.apps,
     retention: {
       eventsDays: parsed.RETENTION_EVENTS_DAYS,

@@ -6,7 +6,7 @@ import { hashSecret } from '../src/domain/crypto/secrets.js';
 import { TEST_ADMIN_KEY, startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { CONNECTION_STATUS } from './support/ws.js';
-import { createPGliteDatabase } from './support/databases.js';
+import { createPGliteDatabase, createPostgresDatabase } from './support/databases.js';
 
 const CREATE = /* GraphQL */ `
   mutation($input: CreateApiKeyInput!) {
@@ -196,4 +196,38 @@ describe('API keys: create, list, revoke', () => {
     await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403]);
     await client.dispose();
   });
+});
+
+describe("the operator's ADMIN_API_KEY in apiKeys", () => {
+  // An operator-chosen key may be short on entropy: its listed prefix gives little of it away.
+  const OPERATOR_KEY = 'my-operator-chosen-admin-key-2026';
+
+  it('shows at most its first 4 characters, and shortens a longer prefix stored before', async () => {
+    const db = await createPostgresDatabase();
+    try {
+      const first = await startTestApp(db, { ADMIN_API_KEY: OPERATOR_KEY });
+      try {
+        const list = await first.gql(LIST, {}, OPERATOR_KEY);
+        expect(list.errors).toBeUndefined();
+        const admin = list.data!.apiKeys.edges.map((e: any) => e.node).find((n: any) => n.name === 'ADMIN_API_KEY');
+        expect(admin.prefix).toBe(OPERATOR_KEY.slice(0, 4));
+        // A key created through the API, random after `csk_`, still shows 12.
+        const created = await first.gql(CREATE, { input: { name: 'generated' } }, OPERATOR_KEY);
+        expect(created.data!.createApiKey.apiKey.prefix).toHaveLength(12);
+        // As an earlier version stored it.
+        await first.database.prisma.apiKey.updateMany({ where: { name: 'ADMIN_API_KEY' }, data: { prefix: OPERATOR_KEY.slice(0, 12) } });
+      } finally {
+        await first.stop();
+      }
+      const second = await startTestApp(db, { ADMIN_API_KEY: OPERATOR_KEY });
+      try {
+        const rows = await second.database.prisma.apiKey.findMany({ where: { name: 'ADMIN_API_KEY' } });
+        expect(rows.map((row) => row.prefix)).toEqual([OPERATOR_KEY.slice(0, 4)]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
 });

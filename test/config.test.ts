@@ -16,10 +16,18 @@ describe('configuration from the environment', () => {
       corsOrigins: ['*'],
       hostedRateLimits: { linkPerMinute: 120, connectPerMinute: 120 },
       quotas: { authorizePerMinute: 30, subscriptionsPerSocket: 50, subscriptionsPerSession: 100 },
+      graphiql: true,
       managedOAuthApps: new Map(),
       retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 },
       egressAllowPrivate: { cidrs: [], hosts: [] },
     });
+  });
+
+  it('serves GraphiQL unless GRAPHIQL=false, or unset with NODE_ENV=production', () => {
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', GRAPHIQL: '' }).graphiql).toBe(true);
   });
 
   it('reads operator OAuth apps per toolkit', () => {
@@ -69,6 +77,7 @@ describe('configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'Invalid environment variable LOG_LEVEL: must be one of'],
     [{ CORS_ORIGINS: 'https://chat.example.com/app' }, 'Invalid environment variable CORS_ORIGINS: must be * or a comma-separated list'],
     [{ CORS_ORIGINS: ' , ' }, 'Invalid environment variable CORS_ORIGINS: must list at least one origin'],
+    [{ GRAPHIQL: 'yes' }, 'Invalid environment variable GRAPHIQL: must be true or false'],
   ])('rejects %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
     try {

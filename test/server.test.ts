@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -118,10 +119,49 @@ describe('the HTTP and WebSocket server', () => {
     expect(((await response.json()) as any).data.project.id).toBeTruthy();
   });
 
-  it('serves GraphiQL to browsers', async () => {
+  it('serves GraphiQL to browsers from the server itself, under a Content-Security-Policy', async () => {
     const response = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('GraphiQL');
+    const html = await response.text();
+    expect(html).toContain('renderYogaGraphiQL');
+    // Every script is inline: no <script src>, no stylesheet or module loaded from elsewhere.
+    expect(html).not.toMatch(/<script\b[^>]*\bsrc\s*=/i);
+    expect(html).not.toMatch(/<link[^>]+href="(https?:)?\/\//);
+    expect(html).not.toMatch(/(unpkg\.com|jsdelivr\.net|cdnjs)/);
+
+    const csp = response.headers.get('content-security-policy');
+    expect(csp).toBeTruthy();
+    const directives = new Map(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    // The one inline script, allowed by its hash and nothing else.
+    const inline = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const hash = `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
+    expect(directives.get('script-src')).toEqual([hash]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    // GraphQL answers carry no such header: it belongs to the page.
+    const post = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(post.headers.get('content-type')).toContain('application/json');
+  });
+});
+
+describe('GRAPHIQL=false', () => {
+  it('answers a browser at /graphql with 404 and no GraphiQL, and still serves GraphQL', async () => {
+    const app = await startTestApp(await createPGliteDatabase(), { GRAPHIQL: 'false' });
+    try {
+      for (const path of ['/graphql', '/graphql/']) {
+        const response = await fetch(`${app.url}${path}`, { headers: { accept: 'text/html' } });
+        expect(response.status).toBe(404);
+        expect(await response.text()).not.toContain('GraphiQL</');
+      }
+      expect((await app.gql('{ project { id } }')).data!.project.id).toBeTruthy();
+    } finally {
+      await app.stop();
+    }
   });
 });
 

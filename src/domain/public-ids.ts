@@ -13,7 +13,10 @@ export function publicId(type: string, id: string | number | bigint): string {
 export function parsePublicId(globalId: string): { typename: string; id: string } {
   const decoded = Buffer.from(globalId, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
-  if (separator <= 0 || separator === decoded.length - 1 || publicId(decoded.slice(0, separator), decoded.slice(separator + 1)) !== globalId) {
+  // Our ids are printable: control characters (NUL above all, which PostgreSQL cannot even
+  // compare with) never name a row.
+  const printable = !/[\u0000-\u001f\u007f]/.test(decoded);
+  if (!printable || separator <= 0 || separator === decoded.length - 1 || publicId(decoded.slice(0, separator), decoded.slice(separator + 1)) !== globalId) {
     throw new DomainError('BAD_USER_INPUT', `"${globalId.slice(0, 100)}" is not a valid ID.`, [{ path: 'id', message: 'is not a valid ID' }]);
   }
   return { typename: decoded.slice(0, separator), id: decoded.slice(separator + 1) };

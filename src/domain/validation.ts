@@ -15,8 +15,30 @@ export function parseInput<Schema extends z.ZodType>(
     path: issue.path.join('.'),
     message: issue.message,
   }));
+  throw invalidInput(issues, what);
+}
+
+const NUL = '\u0000';
+
+/**
+ * Where a value holds a string PostgreSQL cannot store (its text type refuses the NUL
+ * character), with the path of each, e.g. `input.name`, `input.scopes.2`.
+ */
+export function unstorableTextIssues(value: unknown, path: readonly (string | number)[]): InputIssue[] {
+  if (typeof value === 'string') {
+    return value.includes(NUL) ? [{ path: path.join('.'), message: 'must not contain NUL characters (U+0000)' }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => unstorableTextIssues(item, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => unstorableTextIssues(item, [...path, key]));
+  }
+  return [];
+}
+
+/** One BAD_USER_INPUT for every issue found, as parseInput reports zod's. */
+export function invalidInput(issues: readonly InputIssue[], what = 'input'): DomainError {
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new DomainError('BAD_USER_INPUT', `Invalid ${what}: ${summary}`, issues);
+  return new DomainError('BAD_USER_INPUT', `Invalid ${what}: ${summary}`, issues);
 }
 
 function isLoopbackHost(hostname: string): boolean {
@@ -32,6 +54,8 @@ export const secureUrlSchema = z
   .url({ error: 'must be an absolute URL' })
   .max(2000)
   .superRefine((value, ctx) => {
+    // zod runs refinements after a failed check too: an unparsable URL is already reported.
+    if (!URL.canParse(value)) return;
     const url = new URL(value);
     if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))) {
       ctx.addIssue({ code: 'custom', message: 'must use https (http is allowed only for localhost and 127.0.0.0/8)' });

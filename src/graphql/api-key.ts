@@ -12,7 +12,9 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   findUnique: (id, ctx) => ({ id, projectId: projectIdOf(ctx) }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What the key is for.' }),
-    prefix: t.exposeString('prefix', { description: 'The first 12 characters of the key, to recognise it by.' }),
+    prefix: t.exposeString('prefix', {
+      description: 'The first characters of the key, to recognise it by: 12 of a key created here, at most 4 of the ADMIN_API_KEY.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
     lastUsedAt: t.expose('lastUsedAt', {
       type: 'DateTime',

@@ -1,5 +1,4 @@
 import SchemaBuilder from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -7,7 +6,6 @@ import { GraphQLError } from 'graphql';
 import { getDatamodel, type default as PrismaTypes } from '../generated/pothos-prisma-types.js';
 import { parsePublicId, publicId } from '../domain/public-ids.js';
 import type { Context } from './context.js';
-import { complexityError, fieldComplexity, limitsOf } from './limits.js';
 
 /** The one schema builder. It holds plugins and conventions only; types live in their own files. */
 export const builder = new SchemaBuilder<{
@@ -17,14 +15,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
 }>({
-  plugins: [ComplexityPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  // Depth, breadth and complexity are measured before execution, by useOperationLimits (limits.ts).
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
-  // Checked in every root resolver, so on every transport; see limits.ts for the cost model.
-  complexity: {
-    fieldComplexity,
-    limit: (ctx) => limitsOf(ctx),
-    complexityError,
-  },
   scopeAuth: {
     // `project`: a project API key. `session`: a session client token (resolvers then check
     // that the object belongs to that session).

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
@@ -8,6 +9,9 @@ import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { useAccessWatch, type AccessWatch } from './access-watch.js';
 import type { Context, Principal } from './context.js';
+import { graphiqlOptions } from './graphiql.js';
+import { useStorableText } from './input-text.js';
+import { graphQLErrorForLog, useOperationLabels } from './operation-log.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
 import { useSessionSubscriptionQuota } from './subscription-quotas.js';
@@ -55,12 +59,30 @@ function maskError(error: unknown, message: string, logger: Logger): Error {
       },
     });
   }
+  // The relay plugin's check that an ID names the expected type: the caller's mistake.
+  if (original instanceof PothosValidationError) {
+    return new GraphQLError(original.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: '', message: original.message }] },
+    });
+  }
   if (original instanceof GraphQLError) return original;
-  logger.error({ err: original }, 'unexpected error while executing an operation');
+  const where = error instanceof GraphQLError ? graphQLErrorForLog(error) : {};
+  logger.error({ ...where, err: original }, 'unexpected error while executing an operation');
   return new GraphQLError(message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+}
+
+/** One of yoga's log calls, as a structured line: errors by their fields, GraphQL ones without source. */
+function log(logger: Logger, level: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+  const errors = args.filter((arg) => arg instanceof Error);
+  const text = args.filter((arg) => !(arg instanceof Error)).map(String).join(' ');
+  if (errors.length === 0) return logger[level](text);
+  const [first] = errors;
+  const fields = first instanceof GraphQLError ? graphQLErrorForLog(first) : { err: first };
+  logger[level](fields, text || (first as Error).message);
 }
 
 /** Whether maskError turned this error into another one (see maskError). */
@@ -77,16 +99,20 @@ export interface GraphQLServerOptions {
   accessWatch: AccessWatch;
   /** Subscriptions one session client token may hold open at once on this instance (default 100). */
   subscriptionsPerSession?: number;
+  /** Serves GraphiQL to browsers at the endpoint (default true). */
+  graphiql?: boolean;
 }
 
 export function createGraphQLServer(
   deps: DomainDeps,
-  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch, subscriptionsPerSession = 100 }: GraphQLServerOptions,
+  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch, subscriptionsPerSession = 100, graphiql: graphiqlEnabled = true }: GraphQLServerOptions,
 ): Yoga {
   const { prisma, logger } = deps;
+  const graphqlEndpoint = '/graphql';
+  const graphiql = graphiqlOptions(graphiqlEnabled, graphqlEndpoint);
   return createYoga<ServerContext, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     // Browsers never send credentials: every call carries its key in the Authorization header,
     // so no other site can ride on a user's cookies, whatever the origin.
     cors: {
@@ -96,22 +122,35 @@ export function createGraphQLServer(
       allowedHeaders: ['authorization', 'content-type', 'accept'],
       maxAge: 600,
     },
-    graphiql: { subscriptionsProtocol: 'WS', title: 'Connect server' },
+    graphiql: graphiql.graphiql,
+    renderGraphiQL: graphiql.renderGraphiQL,
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
     maxRequestBodySize: limits.requestBodyBytes,
-    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch), useSessionSubscriptionQuota(subscriptionsPerSession)],
-    // Unexpected execution errors are logged once, with their stack, by maskError.
+    plugins: [
+      useOperationLabels(),
+      useOperationLimits(limits),
+      useStorableText(),
+      useAccessWatch(accessWatch),
+      useSessionSubscriptionQuota(subscriptionsPerSession),
+      graphiql.plugin,
+    ],
+    // Unexpected execution errors are logged once, with their stack, by maskError. Nothing
+    // yoga logs is printed with String(): a printed GraphQL error quotes the operation's source.
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      // yoga logs every error maskError replaced, printed with the operation's source (inline
-      // arguments included). Those are DomainErrors, answered to the caller and no server
-      // fault, or unexpected errors maskError has just logged: neither is logged again.
+      debug: (...args) => log(logger, 'debug', args),
+      info: (...args) => log(logger, 'info', args),
+      warn: (...args) => log(logger, 'warn', args),
+      // yoga logs every error maskError replaced: DomainErrors, answered to the caller and no
+      // server fault, or unexpected errors maskError has just logged (neither is logged again),
+      // and GraphQL errors thrown in resolvers (FORBIDDEN...), answered to the caller: debug.
       error: (...args) => {
         if (args.length === 1 && wasMasked(args[0])) return;
-        logger.error(args.map(String).join(' '));
+        if (args.length === 1 && args[0] instanceof GraphQLError) {
+          logger.debug(graphQLErrorForLog(args[0]), 'operation failed');
+          return;
+        }
+        log(logger, 'error', args);
       },
     },
     maskedErrors: { maskError: (error, message) => maskError(error, message, logger) },

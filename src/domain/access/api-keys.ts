@@ -9,7 +9,11 @@ import { hashSecret, newSecret } from '../crypto/secrets.js';
 import { parseInput } from '../validation.js';
 
 const KEY_PREFIX = 'csk_';
+// Shown in `apiKeys.prefix` to recognise a key by. A generated key is `csk_` and 43 random
+// characters, so 8 of them give nothing useful away; an operator's ADMIN_API_KEY is any string
+// of 24 characters or more, possibly short on entropy, so at most its first 4 are shown.
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
+export const OPERATOR_KEY_DISPLAY_PREFIX_LENGTH = 4;
 // Writing lastUsedAt on every request would turn reads into writes; a minute is precise enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -19,15 +23,20 @@ export function generateApiKey(): string {
   return newSecret(KEY_PREFIX);
 }
 
-/** Stores a key for a project (hash and display prefix only) and returns its id. */
+/**
+ * Stores a key for a project (hash and display prefix only) and returns its id. `operatorSupplied`:
+ * the key was chosen by the operator (ADMIN_API_KEY), not generated here.
+ */
 export async function storeApiKey(
   db: PrismaClient | Transaction,
   projectId: string,
   key: string,
   name: string,
+  { operatorSupplied = false }: { operatorSupplied?: boolean } = {},
 ): Promise<string> {
+  const prefixLength = operatorSupplied ? OPERATOR_KEY_DISPLAY_PREFIX_LENGTH : DISPLAY_PREFIX_LENGTH;
   const row = await db.apiKey.create({
-    data: { projectId, name, hash: hashSecret(key), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) },
+    data: { projectId, name, hash: hashSecret(key), prefix: key.slice(0, prefixLength) },
     select: { id: true },
   });
   return row.id;

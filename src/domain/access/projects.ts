@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.js';
 import { withAdvisoryLock } from '../../db/locks.js';
-import { generateApiKey, storeApiKey } from './api-keys.js';
+import { generateApiKey, OPERATOR_KEY_DISPLAY_PREFIX_LENGTH, storeApiKey } from './api-keys.js';
 import { hashSecret } from '../crypto/secrets.js';
 import type { CoreDeps } from '../deps.js';
 import { parseInput } from '../validation.js';
@@ -32,7 +32,12 @@ export function bootstrapDefaultProject(
 
     if (adminApiKey) {
       const existing = await tx.apiKey.findUnique({ where: { hash: hashSecret(adminApiKey) } });
-      if (!existing) await storeApiKey(tx, project.id, adminApiKey, 'ADMIN_API_KEY');
+      if (!existing) await storeApiKey(tx, project.id, adminApiKey, 'ADMIN_API_KEY', { operatorSupplied: true });
+      else if (existing.prefix.length > OPERATOR_KEY_DISPLAY_PREFIX_LENGTH) {
+        // Stored by an earlier version, which showed more of it.
+        const prefix = adminApiKey.slice(0, OPERATOR_KEY_DISPLAY_PREFIX_LENGTH);
+        await tx.apiKey.update({ where: { id: existing.id }, data: { prefix } });
+      }
       return { projectId: project.id, createdApiKey: undefined };
     }
 
@@ -46,7 +51,8 @@ export function bootstrapDefaultProject(
 
 const originSchema = z
   .url({ error: 'must be an origin such as https://chat.example.com' })
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), { error: 'must be http(s)' })
+  // zod runs refinements after a failed check too: only parsable URLs reach `new URL`.
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: 'must be http(s)' })
   .transform((value) => new URL(value).origin);
 
 const updateProjectInputSchema = z.object({
