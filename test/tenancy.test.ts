@@ -79,6 +79,12 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['createSession(pin)', `mutation($id: ID!) { createSession(input: { userId: "x", authConfigs: [$id] }) { clientToken } }`, () => ({ id: ids.authConfig })],
     ['authorize', `mutation($id: ID!) { authorize(input: { sessionId: $id, toolkit: "openai" }) { connectLink { url } } }`, () => ({ id: ids.session })],
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
+    [
+      'importConnectedAccount',
+      `mutation($id: ID!) { importConnectedAccount(input: { userId: "u_owner", toolkit: "google", authConfigId: $id,
+        credentials: { oauth2: { accessToken: "at", refreshToken: "rt" } } }) { connectedAccount { id } } }`,
+      () => ({ id: ids.authConfig }),
+    ],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
     ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],

@@ -1,5 +1,5 @@
 import { withAdvisoryLock } from '../../db/locks.js';
-import type { AuthConfig, ConnectedAccount, Prisma, Toolkit } from '../../generated/prisma/client.js';
+import type { AuthConfig, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
@@ -18,7 +18,7 @@ import { freshTokenColumns } from './refresh.js';
 // new credentials, so a re-run after a partial import is safe.
 
 export type ImportOutcome =
-  | { ok: true; created: boolean; account: ConnectedAccount }
+  | { ok: true; created: boolean; accountId: string }
   /** A DomainError (its message is safe to show), or anything unexpected (logged, not shown). */
   | { ok: false; error: unknown };
 
@@ -99,8 +99,7 @@ async function writeImport(deps: CoreDeps, projectId: string, input: ImportInput
       expect: { version: account.version },
     });
     if (!event) throw new Error('unreachable: the account changed while its import lock was held');
-    const updated = await tx.connectedAccount.findUniqueOrThrow({ where: { id: account.id } });
-    return { account: updated, created: existing.length === 0, event };
+    return { accountId: account.id, created: existing.length === 0, event };
   });
 }
 
@@ -130,7 +129,7 @@ export async function importAccounts(deps: CoreDeps, projectId: string, inputs: 
         throw error;
       });
       events.push(written.event);
-      outcomes.push({ ok: true, created: written.created, account: written.account });
+      outcomes.push({ ok: true, created: written.created, accountId: written.accountId });
     } catch (error) {
       outcomes.push({ ok: false, error });
     }
@@ -144,5 +143,6 @@ export async function importConnectedAccount(deps: CoreDeps, caller: Caller, raw
   requireApiKey(caller, 'importConnectedAccount');
   const [outcome] = await importAccounts(deps, caller.projectId, [raw]);
   if (!outcome!.ok) throw outcome!.error;
-  return { account: outcome!.account, created: outcome!.created };
+  const account = await deps.prisma.connectedAccount.findUniqueOrThrow({ where: { id: outcome!.accountId } });
+  return { account, created: outcome!.created };
 }
