@@ -101,7 +101,7 @@ describe('npm run import (PostgreSQL)', () => {
     expect(await app.database.prisma.connectedAccount.count()).toBe(2);
   });
 
-  it('fails with a clear message for a missing file or a bad batch size, writing nothing', async () => {
+  it('fails with a clear message without a file, with a missing one or a bad batch size, writing nothing', { timeout: 120_000 }, async () => {
     const missing = await runImport([join(dir, 'missing.jsonl')], { DATABASE_URL: database.url });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('import failed: ENOENT');
@@ -109,6 +109,7 @@ describe('npm run import (PostgreSQL)', () => {
     expect(usage.stderr).toContain('usage: npm run import -- <file.jsonl>');
     const batch = await runImport([join(dir, 'accounts.jsonl'), '--batch-size', '0'], { DATABASE_URL: database.url });
     expect(batch.stderr).toContain('--batch-size must be an integer');
+    expect(await app.database.prisma.connectedAccount.count()).toBe(2);
   });
 });
 

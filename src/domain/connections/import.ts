@@ -1,4 +1,5 @@
-import { withAdvisoryLock } from '../../db/locks.js';
+import { randomUUID } from 'node:crypto';
+import { withAdvisoryLocks } from '../../db/locks.js';
 import type { AuthConfig, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
 import type { CoreDeps } from '../deps.js';
@@ -8,8 +9,8 @@ import { clientCredentialsOf, isOAuthScheme } from '../toolkits/auth-configs.js'
 import { accountEndpoints, asFieldValues } from '../toolkits/toolkit-endpoints.js';
 import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
-import { changeAccount } from './account-state.js';
-import { importedCredentials, importInputSchema, type ImportedCredentials, type ImportInput } from './import-input.js';
+import { changeAccount, createImportedAccounts } from './account-state.js';
+import { importedCredentials, importInputSchema, type ImportedCredentials } from './import-input.js';
 import { freshTokenColumns } from './refresh.js';
 
 // Importing accounts users connected elsewhere (another connection service, a team's own OAuth
@@ -72,34 +73,70 @@ function credentialColumns(deps: CoreDeps, accountId: string, imported: Imported
   };
 }
 
+/** One line ready to write: checked, its target resolved, its credentials built. */
+interface Prepared {
+  index: number;
+  key: { projectId: string; userId: string; toolkitId: string; alias: string | null };
+  target: Target;
+  imported: ImportedCredentials;
+}
+
+const keyOf = (account: { userId: string; toolkitId: string; alias: string | null }) =>
+  JSON.stringify([account.userId, account.toolkitId, account.alias]);
+
+type Written = { outcomes: Map<number, ImportOutcome>; events: RecordedEvent[] };
+
 /**
- * Creates or updates the account in one transaction with its `connection.imported` event. The
- * transaction holds an advisory lock on the account's key, so concurrent imports of one key
- * (which the unique index cannot order when the alias is null) serialize into one account.
+ * Writes a set of lines with distinct keys in one transaction: new accounts in one statement,
+ * existing ones updated one by one, every one with its `connection.imported` event. The
+ * transaction holds an advisory lock on each key, so concurrent imports of one key (which the
+ * unique index cannot order when the alias is null) serialize into one account. A line that
+ * cannot be written is refused here without writing; anything else aborts the whole set.
  */
-async function writeImport(deps: CoreDeps, projectId: string, input: ImportInput, target: Target, imported: ImportedCredentials) {
-  const key = { projectId, userId: input.userId, toolkitId: target.toolkit.id, alias: input.alias ?? null };
-  return withAdvisoryLock(deps.prisma, `import:${JSON.stringify(key)}`, async (tx) => {
-    const existing = await tx.connectedAccount.findMany({ where: key, orderBy: { createdAt: 'asc' }, take: 2 });
-    if (existing.length > 1) {
-      throw new DomainError(
-        'CONFLICT',
-        `User "${input.userId}" has several ${target.toolkit.slug} accounts without an alias; import with an alias, or delete the extra accounts.`,
-      );
-    }
-    if (existing[0]?.status === 'REVOKED') {
-      throw new DomainError('CONFLICT', 'The account with this userId, toolkit and alias is REVOKED; delete it before importing again.');
-    }
-    const account = existing[0] ?? (await tx.connectedAccount.create({ data: { ...key, authConfigId: target.authConfig.id } }));
-    const event = await changeAccount(tx, account, {
-      type: 'connection.imported',
-      // A developer's disabled account stays disabled; anything else is usable again.
-      ...(account.status === 'INACTIVE' ? {} : { status: 'ACTIVE' as const, reason: null }),
-      data: credentialColumns(deps, account.id, imported, target),
-      expect: { version: account.version },
+async function writeTogether(deps: CoreDeps, projectId: string, items: readonly Prepared[]): Promise<Written> {
+  const locks = items.map((item) => `import:${JSON.stringify(item.key)}`);
+  return withAdvisoryLocks(deps.prisma, locks, async (tx) => {
+    const found = await tx.connectedAccount.findMany({
+      where: {
+        projectId,
+        userId: { in: [...new Set(items.map((item) => item.key.userId))] },
+        toolkitId: { in: [...new Set(items.map((item) => item.key.toolkitId))] },
+      },
+      orderBy: { createdAt: 'asc' },
     });
-    if (!event) throw new Error('unreachable: the account changed while its import lock was held');
-    return { accountId: account.id, created: existing.length === 0, event };
+    const existing = new Map<string, typeof found>();
+    for (const account of found) existing.set(keyOf(account), [...(existing.get(keyOf(account)) ?? []), account]);
+    const outcomes = new Map<number, ImportOutcome>();
+    const events: RecordedEvent[] = [];
+    const created: Parameters<typeof createImportedAccounts>[1][number][] = [];
+    for (const item of items) {
+      const [account, ...others] = existing.get(keyOf(item.key)) ?? [];
+      if (others.length > 0) {
+        const error = `User "${item.key.userId}" has several ${item.target.toolkit.slug} accounts without an alias; import with an alias, or delete the extra accounts.`;
+        outcomes.set(item.index, { ok: false, error: new DomainError('CONFLICT', error) });
+      } else if (account?.status === 'REVOKED') {
+        const error = 'The account with this userId, toolkit and alias is REVOKED; delete it before importing again.';
+        outcomes.set(item.index, { ok: false, error: new DomainError('CONFLICT', error) });
+      } else if (account) {
+        const event = await changeAccount(tx, account, {
+          type: 'connection.imported',
+          // A developer's disabled account stays disabled; anything else is usable again.
+          ...(account.status === 'INACTIVE' ? {} : { status: 'ACTIVE' as const, reason: null }),
+          data: credentialColumns(deps, account.id, item.imported, item.target),
+          expect: { version: account.version },
+        });
+        if (!event) throw new Error('unreachable: the account changed while its import lock was held');
+        events.push(event);
+        outcomes.set(item.index, { ok: true, created: false, accountId: account.id });
+      } else {
+        // Chosen here, like a webhook endpoint's: the id authenticates the credentials' ciphertext.
+        const id = randomUUID();
+        created.push({ id, ...item.key, ...credentialColumns(deps, id, item.imported, item.target) });
+        outcomes.set(item.index, { ok: true, created: true, accountId: id });
+      }
+    }
+    events.push(...(await createImportedAccounts(tx, created)));
+    return { outcomes, events };
   });
 }
 
@@ -108,31 +145,74 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Imports accounts into a project, one transaction each, in order: every outcome says whether
- * that one was created, updated or refused, and a refused one changes nothing. Auth configs and
- * toolkits are looked up once per call, which is what makes large batches fast.
+ * Writes lines with distinct keys: together, and when that fails (say, the hosted flow created
+ * one of the aliases meanwhile), one by one, so that one line's trouble never costs the others.
+ */
+async function write(deps: CoreDeps, projectId: string, items: readonly Prepared[]): Promise<Written> {
+  try {
+    return await writeTogether(deps, projectId, items);
+  } catch (error) {
+    if (items.length > 1) {
+      const written: Written = { outcomes: new Map(), events: [] };
+      for (const item of items) {
+        const one = await write(deps, projectId, [item]);
+        one.outcomes.forEach((outcome, index) => written.outcomes.set(index, outcome));
+        written.events.push(...one.events);
+      }
+      return written;
+    }
+    // An alias created between the lookup and the insert: now it is an update.
+    if (isUniqueViolation(error)) {
+      return writeTogether(deps, projectId, items).catch((again: unknown) => ({
+        outcomes: new Map([[items[0]!.index, { ok: false, error: again }]]),
+        events: [],
+      }));
+    }
+    return { outcomes: new Map([[items[0]!.index, { ok: false, error }]]), events: [] };
+  }
+}
+
+/** Splits lines into rounds of distinct keys, in order: a key's later line updates what its earlier one wrote. */
+function rounds(items: readonly Prepared[]): Prepared[][] {
+  const result: Prepared[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const key = keyOf(item.key);
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (result[round] ??= []).push(item);
+  }
+  return result;
+}
+
+/**
+ * Imports accounts into a project; every outcome says whether that line was created, updated or
+ * refused, and a refused line changes nothing. Lines are checked first (auth configs and
+ * toolkits looked up once per call), then written together, which is what makes large batches
+ * fast; when writing them together fails, each is written alone.
  */
 export async function importAccounts(deps: CoreDeps, projectId: string, inputs: readonly unknown[]): Promise<ImportOutcome[]> {
   const targets = new Map<string, Promise<Target>>();
   const outcomes: ImportOutcome[] = [];
-  const events: RecordedEvent[] = [];
-  for (const raw of inputs) {
+  const prepared: Prepared[] = [];
+  for (const [index, raw] of inputs.entries()) {
     try {
       const input = parseInput(importInputSchema, raw, 'import');
       const cacheKey = JSON.stringify([input.toolkit, input.authConfigId]);
       if (!targets.has(cacheKey)) targets.set(cacheKey, resolveTarget(deps, projectId, input.toolkit, input.authConfigId));
       const target = await targets.get(cacheKey)!;
       const imported = importedCredentials(target.toolkit, target.authConfig, input.credentials);
-      // The hosted flow may create the same alias between the lookup and the insert: then it is an update.
-      const written = await writeImport(deps, projectId, input, target, imported).catch((error: unknown) => {
-        if (isUniqueViolation(error)) return writeImport(deps, projectId, input, target, imported);
-        throw error;
-      });
-      events.push(written.event);
-      outcomes.push({ ok: true, created: written.created, accountId: written.accountId });
+      const key = { projectId, userId: input.userId, toolkitId: target.toolkit.id, alias: input.alias ?? null };
+      prepared.push({ index, key, target, imported });
     } catch (error) {
-      outcomes.push({ ok: false, error });
+      outcomes[index] = { ok: false, error };
     }
+  }
+  const events: RecordedEvent[] = [];
+  for (const round of rounds(prepared)) {
+    const written = await write(deps, projectId, round);
+    written.outcomes.forEach((outcome, index) => (outcomes[index] = outcome));
+    events.push(...written.events);
   }
   await publishEvents(deps, events);
   return outcomes;
