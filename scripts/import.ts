@@ -1,8 +1,9 @@
 // `npm run import -- <file.jsonl> [--project <id>] [--batch-size N]`: imports connected accounts,
 // one JSON object a line (the input of importConnectedAccount; see README, "Importing existing
-// connections"), through the same domain function, a batch at a time. Each account is written
-// in its own transaction, so a refused or malformed line changes nothing and never stops the
-// rest; lines already imported are updated, not duplicated, when the file is run again.
+// connections"), through the same domain function, a batch at a time (one transaction each,
+// or one per line when a batch cannot be written whole): a refused or malformed line changes
+// nothing and never stops the rest; lines already imported are updated, not duplicated, when
+// the file is run again.
 // Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.
 // Exits 0 when every line was imported or updated, 1 otherwise. Never prints a credential.
 import { createReadStream } from 'node:fs';

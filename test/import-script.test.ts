@@ -99,6 +99,9 @@ describe('npm run import (PostgreSQL)', () => {
     expect(again.stdout).toContain('imported: 0');
     expect(again.stdout).toContain('updated:  3');
     expect(await app.database.prisma.connectedAccount.count()).toBe(2);
+    // In one batch this time: line 7 still comes after line 1.
+    const last = await app.gql(ISSUE_ACCESS_TOKEN, { id: Buffer.from(`ConnectedAccount:${accounts[0]!.id}`).toString('base64') });
+    expect(last.data!.issueAccessToken.accessToken).toBe(key('replaced'));
   });
 
   it('fails with a clear message without a file, with a missing one or a bad batch size, writing nothing', { timeout: 120_000 }, async () => {
