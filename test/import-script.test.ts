@@ -102,6 +102,17 @@ describe('npm run import (PostgreSQL)', () => {
     // In one batch this time: line 7 still comes after line 1.
     const last = await app.gql(ISSUE_ACCESS_TOKEN, { id: Buffer.from(`ConnectedAccount:${accounts[0]!.id}`).toString('base64') });
     expect(last.data!.issueAccessToken.accessToken).toBe(key('replaced'));
+
+    // A new key twice in one batch: one account, with the later line's key.
+    const twice = join(dir, 'twice.jsonl');
+    await writeFile(twice, [line('u_twice', key('twice-a')), line('u_twice', key('twice-b'))].join('\n'));
+    const both = await runImport([twice], { DATABASE_URL: database.url });
+    expect(both.stdout).toContain('imported: 1');
+    expect(both.stdout).toContain('updated:  1');
+    const [account, ...others] = await app.database.prisma.connectedAccount.findMany({ where: { userId: 'u_twice' } });
+    expect(others).toEqual([]);
+    const latest = await app.gql(ISSUE_ACCESS_TOKEN, { id: Buffer.from(`ConnectedAccount:${account!.id}`).toString('base64') });
+    expect(latest.data!.issueAccessToken.accessToken).toBe(key('twice-b'));
   });
 
   it('fails with a clear message without a file, with a missing one or a bad batch size, writing nothing', { timeout: 120_000 }, async () => {
@@ -112,7 +123,7 @@ describe('npm run import (PostgreSQL)', () => {
     expect(usage.stderr).toContain('usage: npm run import -- <file.jsonl>');
     const batch = await runImport([join(dir, 'accounts.jsonl'), '--batch-size', '0'], { DATABASE_URL: database.url });
     expect(batch.stderr).toContain('--batch-size must be an integer');
-    expect(await app.database.prisma.connectedAccount.count()).toBe(2);
+    expect(await app.database.prisma.connectedAccount.count()).toBe(3);
   });
 });
 
