@@ -19,6 +19,7 @@ import { loadKeyRing, type KeyRingFallback } from '../src/domain/crypto/encrypti
 import type { CoreDeps } from '../src/domain/deps.js';
 import { DomainError } from '../src/domain/errors.js';
 import { rawIdOf } from '../src/domain/public-ids.js';
+import { createEgress } from '../src/egress/index.js';
 import { createEventBus } from '../src/events/bus.js';
 import { createLogger } from '../src/logger.js';
 import { createProgress } from './import-progress.js';
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
       logger,
       publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
       managedOAuthApps: config.managedOAuthApps,
+      egress: createEgress(config.egressAllowPrivate),
       // The webhooks owed are in the outbox; the servers' sweepers deliver them within seconds.
       webhookDelivery: { trigger: () => undefined, idle: async () => undefined },
     };

@@ -3,9 +3,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
-import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
+import { createHostedRateLimiter, hostedRateLimitsOf, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
+import { readTemplate, templateFile } from './db/pglite-template.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
+import { createStatusWatch, STATUS_CHECK_MS, type StatusWatch } from './domain/connections/status-watch.js';
 import type { CoreDeps, DomainDeps } from './domain/deps.js';
 import {
   createWebhookDelivery,
@@ -14,7 +16,9 @@ import {
 } from './domain/events/webhook-delivery.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
-import { syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { createSessionQuotas } from './domain/access/quotas.js';
+import { createEgress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -22,6 +26,7 @@ import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
+import { logoRoutes } from './http/logos.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_SWEEPER_TIMINGS, startSweeper } from './sweeper.js';
 
@@ -52,15 +57,21 @@ export interface AppOptions {
   sweepIntervalMs?: number;
   /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
   relayAfterMs?: number;
+  /** How long a transaction waits for a database connection before the request answers 503 (default 30 s). */
+  transactionMaxWaitMs?: number;
+  /** How often rows past their retention are deleted (default 1 min; a bounded batch each time). */
+  retentionIntervalMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
   accessCheckIntervalMs?: number;
+  /** How often open status subscriptions are compared with the database, in case an event was missed (default 15 s). */
+  statusCheckIntervalMs?: number;
   /** Webhook retries, timeouts and batch size. */
   webhookDelivery?: Partial<WebhookDeliveryPolicy>;
   /** Token refresh margins, backoff and claim lease. */
   refresh?: Partial<RefreshTimings>;
   /** Depth, breadth, complexity, token and body-size ceilings of GraphQL requests. */
   graphqlLimits?: Partial<GraphQLLimits>;
-  /** Per-client limits on the hosted pages and the OAuth routes (default 60 and 30 per minute). */
+  /** Per-client limits on the hosted pages and the OAuth routes (default: RATE_LIMIT_LINK_PER_MINUTE, RATE_LIMIT_CONNECT_PER_MINUTE). */
   rateLimits?: Partial<HostedRateLimitOptions>;
 }
 
@@ -88,18 +99,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
   let accessWatch: AccessWatch | undefined;
+  let statusWatch: StatusWatch | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
     const began = performance.now();
     const target = options.database ?? databaseTargetOf(config);
     const keyRing = await loadKeyRing(config.encryptionKeys, keyRingFallbackOf(target), (m) => logger.warn(m));
-    database = await openDatabase(target);
+    database = await openDatabase(target, {
+      pgliteTemplate: async () => readTemplate(await templateFile(catalogFingerprint())),
+      transactionMaxWaitMs: options.transactionMaxWaitMs,
+    });
     const db = database;
     if (db.appliedMigrations.length > 0) {
       logger.info({ migrations: db.appliedMigrations }, 'applied database migrations');
     }
-    bus = createEventBus(config.redisUrl);
+    bus = createEventBus(config.redisUrl, logger);
     await bus.ready();
     const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
     const catalog = await syncCatalog(db.prisma);
@@ -126,8 +141,9 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const actualPort = (httpServer.address() as AddressInfo).port;
     const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
 
+    const egress = createEgress(config.egressAllowPrivate);
     const webhookDelivery = createWebhookDelivery(
-      { prisma: db.prisma, keyRing, logger },
+      { prisma: db.prisma, keyRing, logger, egress },
       { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...options.webhookDelivery },
     );
     const core: CoreDeps = {
@@ -138,23 +154,37 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       publicUrl,
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
+      egress,
     };
-    const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
-    const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
-    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
-    const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
-    const health = healthRoutes(db.ping);
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();
+    statusWatch = createStatusWatch(core, options.statusCheckIntervalMs ?? STATUS_CHECK_MS);
+    const deps: DomainDeps = {
+      ...core,
+      refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }),
+      sessionQuotas: createSessionQuotas(counters, config.quotas),
+      statusWatch,
+    };
+    const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
+    accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs, bus);
+    const yoga = createGraphQLServer(deps, {
+      limits: graphqlLimits,
+      corsOrigins: config.corsOrigins,
+      accessWatch,
+      subscriptionsPerSession: config.quotas.subscriptionsPerSession,
+    });
+    const health = healthRoutes(db.ping);
     const rateLimiter = createHostedRateLimiter({
-      rules: { ...DEFAULT_HOSTED_RATE_LIMITS, ...options.rateLimits },
+      rules: { ...hostedRateLimitsOf(config.hostedRateLimits), ...options.rateLimits },
       trustProxy: config.trustProxy,
       counters,
     });
     const connect = createConnectRoutes(deps, rateLimiter);
+    const logos = logoRoutes();
     handle = (req, res) => {
       void (async () => {
         if (await health(req, res)) return;
+        if (logos(req, res)) return;
         if (await connect(req, res)) return;
         await yoga(req, res);
       })().catch((error: unknown) => {
@@ -162,11 +192,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
-    wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
-    stopSweeper = startSweeper(deps, {
-      intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
-      relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
+    wss = attachWebSocketServer(httpServer, yoga, {
+      prisma: db.prisma,
+      accessWatch,
+      logger,
+      limits: graphqlLimits,
+      subscriptionsPerSocket: config.quotas.subscriptionsPerSocket,
     });
+    stopSweeper = startSweeper(
+      deps,
+      {
+        intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
+        relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
+        retentionIntervalMs: options.retentionIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.retentionIntervalMs,
+      },
+      config.retention,
+    );
 
     logger.info(
       { port: actualPort, publicUrl, database: db.kind, eventBus: config.redisUrl ? 'redis' : 'in-process', startupMs: Math.round(performance.now() - began) },
@@ -178,6 +219,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   async function stop(): Promise<void> {
     await stopSweeper?.();
     accessWatch?.stop();
+    statusWatch?.stop();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -196,6 +238,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     stopSweeper = undefined;
     counters = undefined;
     accessWatch = undefined;
+    statusWatch = undefined;
   }
 
   return { start, stop };

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { RetentionPolicy } from './domain/events/retention.js';
+import { parseEgressAllowList, type EgressAllowList } from './egress/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +17,17 @@ const urlWithProtocols = (protocols: readonly string[]) =>
       error: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     });
 
+/** A positive whole number from the environment, with its default. */
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
+  );
+
 const corsOriginSchema = z.union([
   z.literal('*'),
   z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
@@ -23,6 +36,10 @@ const corsOriginSchema = z.union([
 ]);
 
 /** The environment the server reads, with its defaults. Documented one-to-one in README.md. */
+function retentionDays(fallback: number) {
+  return z.coerce.number({ error: 'must be a number of days' }).int({ error: 'must be a whole number of days' }).min(0).max(36_500).default(fallback);
+}
+
 export const configSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -46,6 +63,14 @@ export const configSchema = z.object({
       .transform((value) => (/^true$/i.test(value) ? 1 : /^false$/i.test(value) ? 0 : Number(value)))
       .optional(),
   ),
+  // Per client IP on the hosted routes. One office behind one NAT address onboarding a team
+  // at once makes a few requests per person, so the defaults leave room for dozens of people.
+  RATE_LIMIT_LINK_PER_MINUTE: positiveInt(120),
+  RATE_LIMIT_CONNECT_PER_MINUTE: positiveInt(120),
+  // Per session client token (the project's API key is not limited).
+  RATE_LIMIT_AUTHORIZE_PER_MINUTE: positiveInt(30),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(50, 10_000),
+  MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(100, 100_000),
   // Browser origins allowed to call /graphql. Calls authenticate with bearer tokens, never
   // cookies, so any origin is safe; operators may still narrow it.
   CORS_ORIGINS: optionalString.pipe(
@@ -53,6 +78,25 @@ export const configSchema = z.object({
       .string()
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(corsOriginSchema).min(1, { error: 'must list at least one origin, or be *' }))
+      .optional(),
+  ),
+  // Days finished rows are kept (0: forever); rows still needed are never deleted.
+  RETENTION_EVENTS_DAYS: retentionDays(30),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: retentionDays(30),
+  RETENTION_CONNECT_LINKS_DAYS: retentionDays(7),
+  // Private, loopback, link-local and reserved addresses the server may still connect to
+  // (internal identity providers): CIDRs or host names. Everything else private is refused.
+  EGRESS_ALLOW_PRIVATE: optionalString.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseEgressAllowList(value);
+        if (parsed.invalid.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `not a CIDR, address or host name: ${parsed.invalid.join(', ')}` });
+          return z.NEVER;
+        }
+        return parsed.allow;
+      })
       .optional(),
   ),
 });
@@ -74,8 +118,25 @@ export interface Config {
   trustProxy: number | undefined;
   /** Origins allowed to call /graphql from a browser; `['*']` (the default) allows any. */
   corsOrigins: readonly string[];
+  /** Requests per minute per client IP: `link` for /link/*, `connect` for /connect/*. */
+  hostedRateLimits: { linkPerMinute: number; connectPerMinute: number };
+  /** What one session client token (and one WebSocket) may hold or do. */
+  quotas: Quotas;
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
+  /** Private addresses and hosts outbound connections may reach; empty: none. */
+  egressAllowPrivate: EgressAllowList;
+  /** How long finished events, webhook deliveries and Connect Links are kept. */
+  retention: RetentionPolicy;
+}
+
+export interface Quotas {
+  /** authorize calls per minute by one session client token. */
+  authorizePerMinute: number;
+  /** Subscriptions open at once on one WebSocket, whoever holds it. */
+  subscriptionsPerSocket: number;
+  /** Subscriptions open at once by one session client token over WebSocket and SSE, per instance. */
+  subscriptionsPerSession: number;
 }
 
 /** `my-crm` → `MY_CRM`: how a toolkit slug appears in TOOLKIT_<SLUG>_CLIENT_ID. */
@@ -134,6 +195,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // 0 is the same as unset: the socket's address is the client's.
     trustProxy: parsed.TRUST_PROXY || undefined,
     corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
+    hostedRateLimits: { linkPerMinute: parsed.RATE_LIMIT_LINK_PER_MINUTE, connectPerMinute: parsed.RATE_LIMIT_CONNECT_PER_MINUTE },
+    quotas: {
+      authorizePerMinute: parsed.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
+      subscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      subscriptionsPerSession: parsed.MAX_SUBSCRIPTIONS_PER_SESSION,
+    },
     managedOAuthApps: managed.apps,
+    retention: {
+      eventsDays: parsed.RETENTION_EVENTS_DAYS,
+      webhookDeliveriesDays: parsed.RETENTION_WEBHOOK_DELIVERIES_DAYS,
+      connectLinksDays: parsed.RETENTION_CONNECT_LINKS_DAYS,
+    },
+    egressAllowPrivate: parsed.EGRESS_ALLOW_PRIVATE ?? { cidrs: [], hosts: [] },
   };
 }

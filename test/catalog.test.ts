@@ -171,7 +171,7 @@ describe('catalogToolkitSchema', () => {
   it('rejects credential schemes without fields, bad patterns and duplicate fields', () => {
     expect(rejection({ ...apiKeyEntry, fields: [] })).toMatch(/fields: API_KEY requires at least one credential field/);
     expect(rejection({ ...apiKeyEntry, fields: [{ ...apiKeyEntry.fields[0], pattern: '^sk-(' }] })).toMatch(
-      /fields\.0\.pattern: pattern is not a valid regular expression/,
+      /fields\.0\.pattern: pattern must be a regular expression RE2 accepts/,
     );
     expect(rejection({ ...apiKeyEntry, fields: [apiKeyEntry.fields[0], apiKeyEntry.fields[0]] })).toMatch(
       /fields\.1\.name: duplicate field name "apiKey"/,

@@ -14,7 +14,11 @@ describe('configuration from the environment', () => {
       encryptionKeys: undefined,
       logLevel: 'info',
       corsOrigins: ['*'],
+      hostedRateLimits: { linkPerMinute: 120, connectPerMinute: 120 },
+      quotas: { authorizePerMinute: 30, subscriptionsPerSocket: 50, subscriptionsPerSession: 100 },
       managedOAuthApps: new Map(),
+      retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 },
+      egressAllowPrivate: { cidrs: [], hosts: [] },
     });
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { AUTHORIZE, CALLBACK_ORIGIN, authorizeLink, startSession } from './support/connect.js';
+import { AUTHORIZE, CALLBACK_ORIGIN, CREATE_SESSION, authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
@@ -158,5 +158,38 @@ describe('authorize, sessions and auth configs', () => {
     const link = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai', callbackUrl: `${CALLBACK_ORIGIN}/x?y=1` });
     const node = await app.gql(`query($id: ID!) { node(id: $id) { ... on ConnectLink { callbackUrl status url } } }`, { id: link.connectLink.id });
     expect(node.data!.node).toEqual({ callbackUrl: `${CALLBACK_ORIGIN}/x?y=1`, status: 'PENDING', url: null });
+  });
+  it("holds a session client token to its session's auth config; only the project's key picks another", async () => {
+    const create = async (name: string, scopes: string[]) => {
+      const result = await app.gql(
+        `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`,
+        { input: { toolkit: 'notion', name, credentials: { clientId: `${name}-id`, clientSecret: `${name}-secret` }, scopes } },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.createAuthConfig.authConfig.id as string;
+    };
+    const narrow = await create('narrow', ['read']);
+    const broad = await create('broad', ['read', 'write', 'admin']);
+    const linkConfig = async (linkId: string) =>
+      (await app.database.prisma.connectLink.findUniqueOrThrow({ where: { id: rawId(linkId) } })).authConfigId;
+
+    const pinned = await app.gql(CREATE_SESSION, { input: { userId: 'u_pinned', toolkits: ['notion'], authConfigs: [narrow] } });
+    const { session, clientToken } = pinned.data!.createSession;
+    const escalation = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'notion', authConfigId: broad } }, clientToken);
+    expect(escalation.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const ownPin = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'notion', authConfigId: narrow });
+    expect(await linkConfig(ownPin.connectLink.id)).toBe(rawId(narrow));
+
+    // Without a pin the project's choice (its default, the first config) applies to the token.
+    const open = await startSession(app, 'u_open', ['notion']);
+    const chosen = await app.gql(AUTHORIZE, { input: { sessionId: open.session.id, toolkit: 'notion', authConfigId: broad } }, open.clientToken);
+    expect(chosen.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const byDefault = await authorizeLink(app, open.clientToken, { sessionId: open.session.id, toolkit: 'notion' });
+    expect(await linkConfig(byDefault.connectLink.id)).toBe(rawId(narrow));
+
+    // The project's backend may still choose, pin or not.
+    const byKey = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'notion', authConfigId: broad } });
+    expect(byKey.errors).toBeUndefined();
+    expect(await linkConfig(byKey.data!.authorize.connectLink.id)).toBe(rawId(broad));
   });
 });

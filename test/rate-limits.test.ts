@@ -95,6 +95,32 @@ describe('rate limits without TRUST_PROXY', () => {
   });
 });
 
+describe('hosted rate limits from the environment', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp(await createPGliteDatabase(), { RATE_LIMIT_LINK_PER_MINUTE: '2', RATE_LIMIT_CONNECT_PER_MINUTE: '1' });
+  });
+  afterAll(() => app?.stop());
+
+  it('defaults to 120 per minute on both routes, room for an office behind one address', () => {
+    expect(loadConfig({}).hostedRateLimits).toEqual({ linkPerMinute: 120, connectPerMinute: 120 });
+    expect(loadConfig({ RATE_LIMIT_LINK_PER_MINUTE: '600' }).hostedRateLimits.linkPerMinute).toBe(600);
+    expect(() => loadConfig({ RATE_LIMIT_LINK_PER_MINUTE: '0' })).toThrow('Invalid environment variable RATE_LIMIT_LINK_PER_MINUTE: must be at least 1');
+    expect(() => loadConfig({ RATE_LIMIT_CONNECT_PER_MINUTE: 'lots' })).toThrow(
+      'Invalid environment variable RATE_LIMIT_CONNECT_PER_MINUTE: must be a whole number',
+    );
+  });
+
+  it('applies RATE_LIMIT_LINK_PER_MINUTE and RATE_LIMIT_CONNECT_PER_MINUTE', async () => {
+    const links = [];
+    for (let i = 0; i < 3; i++) links.push((await fetch(`${app.url}/link/cl_unknown`)).status);
+    expect(links).toEqual([404, 404, 429]);
+    const callbacks = [];
+    for (let i = 0; i < 2; i++) callbacks.push((await fetch(`${app.url}/connect/oauth2/callback?code=x&state=y`, { redirect: 'manual' })).status);
+    expect(callbacks).toEqual([400, 429]);
+  });
+});
+
 describe('rate limits shared through Redis', () => {
   const apps: TestApp[] = [];
   // A fresh key per run: counters in Redis outlive the test.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -85,6 +87,13 @@ describe('tenancy: no operation crosses projects or sessions', () => {
         credentials: { oauth2: { accessToken: "at", refreshToken: "rt" } } }) { connectedAccount { id } } }`,
       () => ({ id: ids.authConfig }),
     ],
+    ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
+    ['nodes', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, () => ({ ids: [ids.toolkit, ids.authConfig, ids.session, ids.link, ids.account, ids.webhookEndpoint, ids.apiKey] })],
+    [
+      'proxyRequest',
+      `mutation($id: ID!) { proxyRequest(input: { connectedAccountId: $id, method: "GET", path: "/models" }) { status body } }`,
+      () => ({ id: ids.account }),
+    ],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
     ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],
@@ -98,8 +107,26 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['createApiKey', `mutation { createApiKey(input: { name: "x" }) { key } }`, () => ({})],
     ['revokeApiKey', `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }`, () => ({ id: ids.apiKey })],
     ['rotateEncryptionKeys', `mutation { rotateEncryptionKeys(input: {}) { complete } }`, () => ({})],
+    ['revokeSession', `mutation($id: ID!) { revokeSession(input: { id: $id }) { session { id } } }`, () => ({ id: ids.session })],
     ['deleteConnectedAccount', `mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, () => ({ id: ids.account })],
   ];
+
+  // Operations that act only on the caller's own project, whatever ids they are given.
+  const ownProjectOnly: Record<string, string> = {
+    project: "reads the caller's project",
+    updateProject: "changes the caller's project",
+    createToolkit: "creates in the caller's project",
+    createWebhookEndpoint: "creates in the caller's project",
+    connectionStatus: 'subscribes by id: checked on its own below',
+  };
+
+  it('covers every query, mutation and subscription of the schema', () => {
+    const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const all = roots.flatMap((root) => Object.keys(root?.getFields() ?? {}));
+    const covered = new Set(operations.map(([name]) => name.replace(/\(.*\)$/, '')));
+    expect(all.filter((name) => !covered.has(name) && !(name in ownProjectOnly))).toEqual([]);
+  });
 
   function leaks(result: { data?: any; errors?: { extensions?: Record<string, any> }[] }): string | null {
     if (result.errors?.length) {
@@ -158,5 +185,7 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     expect(endpoint.data!.node).toEqual({ enabled: true });
     const apiKey = await app.gql(`query($id: ID!) { node(id: $id) { ... on ApiKey { revokedAt } } }`, { id: ids.apiKey });
     expect(apiKey.data!.node).toEqual({ revokedAt: null });
+    const session = await app.gql(`query($id: ID!) { node(id: $id) { ... on Session { revokedAt } } }`, { id: ids.session });
+    expect(session.data!.node).toEqual({ revokedAt: null });
   });
 });

@@ -6,6 +6,8 @@ export {
   catalogToolkitSchema,
   credentialAuthSchemes,
   credentialFieldSchema,
+  maxLengthOf,
+  storedCredentialFieldSchema,
   credentialPlaceholderPattern,
   credentialPlaceholders,
   identitySchema,
@@ -25,6 +27,9 @@ export {
   type Metadata,
   type OAuthSettings,
 } from './schema.js';
+
+/** Running toolkit patterns (RE2, linear time). */
+export { DEFAULT_FIELD_MAX_LENGTH, fieldPatternProblem, matchesFieldPattern } from './patterns.js';
 
 /** Per-scheme API access (base URL and credential placement, defaults applied). */
 export { apiAccessFor, type ApiAccess } from './api-access.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FIELD_MAX_LENGTH, FIELD_MAX_LENGTH_LIMIT, fieldPatternProblem } from './patterns.js';
 
 /**
  * Ways an end user can authenticate a toolkit connection. API_KEY vs BEARER_TOKEN follows the vendor's own
@@ -66,14 +67,14 @@ const apiBaseUrlSchema = z.string().superRefine((value, ctx) => {
   for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message.replace(candidate, value) });
 });
 
-/** A JavaScript regular expression source, validated by compiling it without flags. */
-const regexSourceSchema = z.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `pattern is not a valid regular expression: ${(error as Error).message}` });
-  }
-});
+/** A regular expression source that RE2 compiles (see patterns.ts: values are only ever matched by RE2). */
+const regexSourceSchema = z
+  .string()
+  .max(1000)
+  .superRefine((source, ctx) => {
+    const problem = fieldPatternProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * A path into a JSON answer: keys joined with `.` (array indexes are keys: `0.id`), and `|` between alternatives
@@ -112,11 +113,25 @@ export const credentialFieldSchema = z.strictObject({
   secret: z.boolean(),
   required: z.boolean().default(true),
   pattern: regexSourceSchema.optional(),
+  /** Longest value accepted, checked before the pattern runs; default {@link DEFAULT_FIELD_MAX_LENGTH}. */
+  maxLength: z.number().int().min(1).max(FIELD_MAX_LENGTH_LIMIT).optional(),
   placeholder: z.string().optional(),
   description: z.string().optional(),
   /** Schemes this field belongs to when a toolkit offers several; omitted means all of them. */
   authSchemes: z.array(authSchemeSchema).nonempty().optional(),
 });
+
+/**
+ * A field as stored on a toolkit row. Its pattern is not re-checked on reading: a row written
+ * before patterns had to suit RE2 still loads, and {@link matchesFieldPattern} refuses values
+ * for a pattern RE2 cannot run.
+ */
+export const storedCredentialFieldSchema = credentialFieldSchema.extend({ pattern: z.string().optional() });
+
+/** The longest value a field accepts. */
+export function maxLengthOf(field: { maxLength?: number | undefined }): number {
+  return field.maxLength ?? DEFAULT_FIELD_MAX_LENGTH;
+}
 
 /** Authorization-request parameters the server itself sets; `authorizeParams` may not override them. */
 export const reservedAuthorizeParams = [

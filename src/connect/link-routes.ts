@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialField } from '../catalog/index.js';
 import { isOAuthScheme, oauthFlowKey } from '../domain/toolkits/auth-configs.js';
 import { completeLink } from '../domain/connections/link-outcomes.js';
 import {
@@ -8,6 +9,7 @@ import {
   type LinkWithContext,
 } from '../domain/connections/connect-links.js';
 import { formFieldsOf, validateCredentialForm } from '../domain/toolkits/credential-forms.js';
+import { isDatabaseBusy } from '../db/index.js';
 import { DomainError } from '../domain/errors.js';
 import { newSecret } from '../domain/crypto/secrets.js';
 import { checkUserFieldValues, userUrlFieldsOf, type FieldValues } from '../domain/toolkits/toolkit-endpoints.js';
@@ -28,6 +30,14 @@ import { renderLinkPage, type LinkPageModel } from './pages.js';
 
 type PageExtras = Pick<LinkPageModel, 'values' | 'fieldErrors' | 'formError'>;
 
+/**
+ * The fields as the browser gets them. A project's own toolkit keeps its pattern to the server
+ * (RE2, linear time): the browser's backtracking engine would hang on a pattern like `^(a+)+$`.
+ */
+function browserFields(toolkit: { projectId: string | null }, fields: readonly CredentialField[]): CredentialField[] {
+  return toolkit.projectId ? fields.map(({ pattern: _serverOnly, ...field }) => field) : [...fields];
+}
+
 function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, browserSecret: string, extras: PageExtras = {}) {
   const scheme = link.authConfig.authScheme;
   const oauth = isOAuthScheme(scheme);
@@ -42,7 +52,7 @@ function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, bro
     csrfToken: csrfToken(deps, link.id, browserSecret),
     mode: oauth ? 'oauth' : 'form',
     actionUrl: `/link/${encodeURIComponent(token)}`,
-    fields: oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme),
+    fields: browserFields(toolkit, oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme)),
     ...extras,
   });
 }
@@ -95,9 +105,22 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
     finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId });
   } catch (error) {
     if (error instanceof DomainError && error.code === 'CONFLICT') return sendLinkProblem(res, 'used', link);
+    if (isDatabaseBusy(error)) {
+      // Nothing was written: the same form, refilled (secrets aside), to send again shortly.
+      const values = Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, form[f.name] ?? '']));
+      const page = renderPage(deps, link, token, browserSecret!, {
+        values,
+        formError: 'Too many people are connecting right now. Nothing was lost: press the button again in a few seconds.',
+      });
+      res.setHeader('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
+      return sendHtml(res, 503, page);
+    }
     throw error;
   }
 }
+
+/** What a busy database's 503 asks browsers and clients to wait. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Binds the OAuth flow, with the URL field values the user typed, to this browser (a cookie whose hash the link keeps), then hands over
@@ -113,5 +136,5 @@ async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWith
     secure: deps.secureCookies,
     maxAge,
   });
-  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit)}`, [cookie]);
+  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit, link.authConfig)}`, [cookie]);
 }

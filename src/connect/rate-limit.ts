@@ -18,10 +18,13 @@ export interface HostedRateLimitOptions {
   keyOf?: (req: IncomingMessage) => string;
 }
 
-export const DEFAULT_HOSTED_RATE_LIMITS: HostedRateLimitOptions = {
-  link: { points: 60, durationSeconds: 60 },
-  connect: { points: 30, durationSeconds: 60 },
-};
+/** The rules of RATE_LIMIT_LINK_PER_MINUTE and RATE_LIMIT_CONNECT_PER_MINUTE. */
+export function hostedRateLimitsOf(perMinute: { linkPerMinute: number; connectPerMinute: number }): HostedRateLimitOptions {
+  return {
+    link: { points: perMinute.linkPerMinute, durationSeconds: 60 },
+    connect: { points: perMinute.connectPerMinute, durationSeconds: 60 },
+  };
+}
 
 export type RateLimitScope = 'link' | 'connect';
 

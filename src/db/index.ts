@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -9,11 +9,14 @@ import { applyMigrations, readMigrations, type MigrationConnection } from './mig
 
 export type { PrismaClient } from '../generated/prisma/client.js';
 
-/** Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests). */
+/**
+ * Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests), which
+ * may start from a copy of a prepared data directory (`PGlite.dumpDataDir()`) instead of empty.
+ */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' };
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 export interface Database {
   prisma: PrismaClient;
@@ -25,12 +28,36 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies pending migrations, and returns a ready Prisma client. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target);
+export interface OpenOptions {
+  /** For a PGlite directory that does not exist yet: a prepared data directory to start from. */
+  pgliteTemplate?: () => Promise<Blob | undefined>;
+  /** How long a transaction may wait for a connection before the database counts as busy (default 30 s). */
+  transactionMaxWaitMs?: number;
 }
 
-async function openPostgres(url: string): Promise<Database> {
+/**
+ * A burst (hundreds of end users submitting in the same second) queues for the pool's
+ * connections instead of failing after Prisma's default 2 s; only past this wait is the
+ * database busy ({@link isDatabaseBusy}), and callers answer 503 with Retry-After.
+ */
+export const DEFAULT_TRANSACTION_MAX_WAIT_MS = 30_000;
+
+function transactionOptions(options: OpenOptions) {
+  return { maxWait: options.transactionMaxWaitMs ?? DEFAULT_TRANSACTION_MAX_WAIT_MS, timeout: 15_000 };
+}
+
+/** Whether `error` says a transaction could not get a connection in time (Prisma P2028). */
+export function isDatabaseBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'P2028' || (typeof message === 'string' && message.includes('Unable to start a transaction in the given time'));
+}
+
+/** Opens the database, applies pending migrations, and returns a ready Prisma client. */
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, options) : openPGlite(target, options);
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const migrator = new pg.Client({ connectionString: url });
   await migrator.connect();
   let appliedMigrations: string[];
@@ -45,7 +72,7 @@ async function openPostgres(url: string): Promise<Database> {
   } finally {
     await migrator.end();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), transactionOptions: transactionOptions(options) });
   return {
     prisma,
     kind: 'postgres',
@@ -55,14 +82,16 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPGlite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }) {
+async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions) {
   let pglite: PGlite;
   if (target.kind === 'pglite') {
     const dir = resolve(target.dataDir, 'pglite');
+    const exists = await access(resolve(dir, 'PG_VERSION')).then(() => true, () => false);
+    const template = exists ? undefined : await options.pgliteTemplate?.();
     await mkdir(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    pglite = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
   }
   const connection: MigrationConnection = {
     query: async <Row>(sql: string, params?: unknown[]) =>
@@ -79,7 +108,7 @@ async function openPGlite(target: { kind: 'pglite'; dataDir: string } | { kind: 
     await pglite.close();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: transactionOptions(options) });
   return {
     prisma,
     kind: 'pglite' as const,

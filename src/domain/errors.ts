@@ -6,7 +6,11 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   /** The provider could not be reached or answered with an error worth retrying. */
-  | 'PROVIDER_UNAVAILABLE';
+  | 'PROVIDER_UNAVAILABLE'
+  /** Too many calls of this kind by this caller in the current minute; `retryAfterSeconds` says when to retry. */
+  | 'RATE_LIMITED'
+  /** The caller holds as many of something (open subscriptions) as it may; it must release one first. */
+  | 'QUOTA_EXCEEDED';
 
 /** One problem with one input field, as reported to the caller. */
 export interface InputIssue {
@@ -24,6 +28,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly issues: readonly InputIssue[] = [],
+    /** Further machine-readable facts for `extensions` (e.g. `retryAfterSeconds`); never secrets. */
+    readonly details: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { urlPlaceholderPattern } from '../catalog/index.js';
+import type { EgressPolicy } from '../egress/index.js';
 import { DomainError, type InputIssue } from './errors.js';
 
 /** Parses input with a zod schema, turning failures into one BAD_USER_INPUT with every issue. */
@@ -36,3 +38,28 @@ export const secureUrlSchema = z
     }
     if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
   });
+
+/**
+ * Refuses, at input, URLs this server would connect to whose host is plainly private: a
+ * loopback, private, link-local or reserved address literal, `localhost`, a metadata name
+ * (unless EGRESS_ALLOW_PRIVATE allows it). Names that only resolve there are refused when the
+ * connection is made; this check gives the early, clear answer.
+ */
+export function assertPublicUrls(policy: EgressPolicy, urls: readonly [path: string, url: string | null | undefined][]): void {
+  const issues: InputIssue[] = [];
+  for (const [path, template] of urls) {
+    if (!template) continue;
+    const url = URL.canParse(template.replace(urlPlaceholderPattern, 'placeholder'))
+      ? new URL(template.replace(urlPlaceholderPattern, 'placeholder'))
+      : null;
+    if (url && policy.refusesUrlHost(url.hostname)) {
+      issues.push({
+        path,
+        message: 'must not lead to a private, loopback, link-local or metadata address (an operator may allow some with EGRESS_ALLOW_PRIVATE)',
+      });
+    }
+  }
+  if (issues.length > 0) {
+    throw new DomainError('BAD_USER_INPUT', `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+}

@@ -3,26 +3,41 @@ import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { revokedApiKeyIds } from '../domain/access/api-keys.js';
-import { endedSessionIds } from '../domain/access/sessions.js';
+import { endedSessions } from '../domain/access/sessions.js';
+import type { EventBus } from '../events/bus.js';
 import type { Context, Principal } from './context.js';
 
 // How often long-lived connections are checked against revoked API keys and expired sessions.
 // Each new operation is checked at once; this bounds how long an open one outlives its access.
+// A revoked session does not wait for it: revokeSession tells every instance on the bus.
 export const ACCESS_CHECK_MS = 5_000;
 
 export interface AccessWatch {
-  /** Calls `onEnded` once the principal's key is revoked or its session ends; returns an unwatch. */
-  watch(principal: Principal, onEnded: () => void): () => void;
+  /** Calls `onEnded` (with why, for the caller) once the principal's key is revoked or its session ends; returns an unwatch. */
+  watch(principal: Principal, onEnded: (message: string) => void): () => void;
   stop(): void;
 }
+
+const ENDED_MESSAGES = {
+  apiKey: 'The API key was revoked.',
+  expired: 'The session has expired.',
+  revoked: 'The session was revoked.',
+} as const;
 
 /**
  * One timer and two queries per interval for every open WebSocket and SSE subscription
  * together, however many there are: the ids of all watched principals are checked at once.
+ * With a bus, an ended session triggers a check on every instance right away.
  */
-export function createAccessWatch(prisma: PrismaClient, logger: Logger, intervalMs = ACCESS_CHECK_MS): AccessWatch {
-  const watchers = new Map<symbol, { principal: Principal; onEnded: () => void }>();
+export function createAccessWatch(
+  prisma: PrismaClient,
+  logger: Logger,
+  intervalMs = ACCESS_CHECK_MS,
+  bus?: EventBus,
+): AccessWatch {
+  const watchers = new Map<symbol, { principal: Principal; onEnded: (message: string) => void }>();
   let checking = false;
+  let checkAgain = false;
 
   async function check(): Promise<void> {
     if (watchers.size === 0) return;
@@ -32,25 +47,42 @@ export function createAccessWatch(prisma: PrismaClient, logger: Logger, interval
       if (principal.kind === 'apiKey') keyIds.add(principal.apiKeyId);
       else sessionIds.add(principal.sessionId);
     }
-    const [revoked, ended] = await Promise.all([revokedApiKeyIds(prisma, [...keyIds]), endedSessionIds(prisma, [...sessionIds])]);
+    const [revoked, ended] = await Promise.all([revokedApiKeyIds(prisma, [...keyIds]), endedSessions(prisma, [...sessionIds])]);
     for (const [id, { principal, onEnded }] of watchers) {
-      const gone = principal.kind === 'apiKey' ? revoked.has(principal.apiKeyId) : ended.has(principal.sessionId);
-      if (!gone) continue;
+      const why = principal.kind === 'apiKey' ? (revoked.has(principal.apiKeyId) ? 'apiKey' : undefined) : ended.get(principal.sessionId);
+      if (!why) continue;
       watchers.delete(id);
-      onEnded();
+      onEnded(ENDED_MESSAGES[why]);
     }
   }
 
-  const timer = setInterval(() => {
-    // A slow database must not pile checks up; a failed one is retried at the next tick.
-    if (checking) return;
+  function checkNow(): void {
+    // A slow database must not pile checks up; a failed one is retried at the next tick. A
+    // request made during a check (a revocation it may have read too early) runs once after it.
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
     checking = true;
     check()
       .catch((error: unknown) => logger.warn({ err: error }, 'checking open connections for revoked access failed'))
       .finally(() => {
         checking = false;
+        if (checkAgain) {
+          checkAgain = false;
+          checkNow();
+        }
       });
-  }, intervalMs).unref();
+  }
+
+  const timer = setInterval(checkNow, intervalMs).unref();
+  const endings = bus?.subscribe('access:ended');
+  void (async () => {
+    if (!endings) return;
+    for await (const { sessionId } of endings) {
+      if ([...watchers.values()].some(({ principal }) => principal.kind === 'session' && principal.sessionId === sessionId)) checkNow();
+    }
+  })().catch((error: unknown) => logger.warn({ err: error }, 'listening for ended sessions failed'));
 
   return {
     watch(principal, onEnded) {
@@ -60,6 +92,7 @@ export function createAccessWatch(prisma: PrismaClient, logger: Logger, interval
     },
     stop() {
       clearInterval(timer);
+      void endings?.return?.();
       watchers.clear();
     },
   };
@@ -89,8 +122,7 @@ function untilAccessEnds(
 ): AsyncIterableIterator<ExecutionResult> {
   return new Repeater<ExecutionResult>(async (push, stop) => {
     const iterator = results[Symbol.asyncIterator]();
-    const unwatch = accessWatch.watch(principal, () => {
-      const message = principal.kind === 'apiKey' ? 'The API key was revoked.' : 'The session has expired.';
+    const unwatch = accessWatch.watch(principal, (message) => {
       void push({ errors: [new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } })] });
       stop();
     });

@@ -56,7 +56,7 @@ builder.relayMutationField(
         for: ConnectedAccountRef,
         description: 'Re-authorize this existing account in place (same id; status kept until success).',
       }),
-      authConfigId: t.globalID({ for: AuthConfigRef, description: 'Auth config to use (default: pin, default, managed).' }),
+      authConfigId: t.globalID({ for: AuthConfigRef, description: "Auth config to use (default: the session's pin, the project's default, managed). Project API key only: a session client token may name only the one that applies." }),
     }),
   },
   {

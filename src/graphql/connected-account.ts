@@ -4,6 +4,7 @@ import { AuthSchemeEnum } from './toolkit.js';
 import { FieldValueRef, fieldValueList } from './field-value.js';
 import { findVisibleToolkit } from '../domain/toolkits/toolkits.js';
 import { notFound } from '../domain/errors.js';
+import { openProviderAccount, type ProviderAccount } from '../domain/connections/provider-account.js';
 
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
   description: 'Where a connected account (or a Connect Link flow) stands.',
@@ -15,6 +16,15 @@ export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', {
     INACTIVE: { description: 'Disabled by the developer; credentials are kept but not handed out.' },
     REVOKED: { description: 'Revoked; the credentials are gone.' },
   },
+});
+
+const ProviderAccountRef = builder.objectRef<ProviderAccount>('ProviderAccount').implement({
+  description: 'Which account at the provider a connected account is, as the provider said after connection.',
+  fields: (t) => ({
+    id: t.exposeString('id', { description: "The provider's stable id of the account (OpenID Connect `sub`, a user id)." }),
+    email: t.exposeString('email', { nullable: true, description: 'Its email address, when the provider gives one.' }),
+    name: t.exposeString('name', { nullable: true, description: 'Its display name or login, when the provider gives one.' }),
+  }),
 });
 
 export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
@@ -39,6 +49,14 @@ export const ConnectedAccountRef = builder.prismaNode('ConnectedAccount', {
       resolve: (account) => account.authConfig.authScheme,
     }),
     scopes: t.exposeStringList('scopes', { description: 'Scopes granted by the provider.' }),
+    providerAccount: t.field({
+      type: ProviderAccountRef,
+      nullable: true,
+      description:
+        "Which account at the provider this is (e.g. which Google address), learnt after an OAuth connection from the provider's identity endpoint or id_token; null when unknown.",
+      select: { id: true, encryptedProviderAccount: true },
+      resolve: (account, _args, ctx) => openProviderAccount(ctx.deps.keyRing, account),
+    }),
     fieldValues: t.field({
       type: [FieldValueRef],
       description: "The values its toolkit's OAuth URL placeholders were filled with (a shop, a tenant), fixed at connection.",

@@ -7,7 +7,9 @@ import './connected-account-mutations.js';
 import './import.js';
 import './key-rotation.js';
 import './project.js';
+import './proxy.js';
 import './session.js';
+import './session-revocation.js';
 import './toolkit.js';
 import './webhook.js';
 

@@ -10,6 +10,7 @@ import { useAccessWatch, type AccessWatch } from './access-watch.js';
 import type { Context, Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
+import { useSessionSubscriptionQuota } from './subscription-quotas.js';
 
 export interface ServerContext {
   req: IncomingMessage;
@@ -50,6 +51,7 @@ function maskError(error: unknown, message: string, logger: Logger): Error {
       extensions: {
         code: original.code,
         ...(original.issues.length > 0 ? { issues: original.issues } : {}),
+        ...original.details,
       },
     });
   }
@@ -73,11 +75,13 @@ export interface GraphQLServerOptions {
   corsOrigins?: readonly string[];
   /** Ends subscriptions whose key is revoked or whose session ends. */
   accessWatch: AccessWatch;
+  /** Subscriptions one session client token may hold open at once on this instance (default 100). */
+  subscriptionsPerSession?: number;
 }
 
 export function createGraphQLServer(
   deps: DomainDeps,
-  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch }: GraphQLServerOptions,
+  { limits = DEFAULT_GRAPHQL_LIMITS, corsOrigins = ['*'], accessWatch, subscriptionsPerSession = 100 }: GraphQLServerOptions,
 ): Yoga {
   const { prisma, logger } = deps;
   return createYoga<ServerContext, Context>({
@@ -96,7 +100,7 @@ export function createGraphQLServer(
     landingPage: false,
     // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
     maxRequestBodySize: limits.requestBodyBytes,
-    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch)],
+    plugins: [useOperationLimits(limits), useAccessWatch(accessWatch), useSessionSubscriptionQuota(subscriptionsPerSession)],
     // Unexpected execution errors are logged once, with their stack, by maskError.
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),

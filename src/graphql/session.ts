@@ -27,6 +27,11 @@ export const SessionRef = builder.prismaNode('Session', {
       resolve: (session, _args, ctx) => sessionToolkitConnections(ctx.prisma, session),
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the session stops working.' }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When revokeSession ended the session; null unless revoked.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the session was created.' }),
   }),
 });
@@ -79,7 +84,9 @@ builder.relayMutationField(
       userId: t.string({ required: true, description: "Your identifier of the end user." }),
       toolkits: t.stringList({ description: 'Toolkit slugs the session may connect; omit for any.' }),
       authConfigs: t.globalIDList({ for: AuthConfigRef, description: 'Auth configs to use, at most one per toolkit.' }),
-      expiresInSeconds: t.int({ description: 'Lifetime of the session and its client token (default: no expiry).' }),
+      expiresInSeconds: t.int({
+        description: 'Lifetime of the session and its client token, in seconds: 60 to 2592000 (30 days); default 86400 (24 hours).',
+      }),
     }),
   },
   {

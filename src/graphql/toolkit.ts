@@ -1,9 +1,11 @@
-import { credentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
+import { maxLengthOf, storedCredentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
 import { visibleToolkitsWhere } from '../domain/access/visibility.js';
+import { toolkitLogoUrl } from '../domain/toolkits/logos.js';
 import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
+import { NameValueInput } from './name-value.js';
 
 export const AuthSchemeEnum = builder.enumType('AuthScheme', {
   description: 'How an end user proves who they are to a toolkit.',
@@ -26,7 +28,11 @@ const CredentialFieldRef = builder.objectRef<CredentialField>('CredentialField')
     required: t.exposeBoolean('required', { description: 'Whether the field must be filled in.' }),
     pattern: t.exposeString('pattern', {
       nullable: true,
-      description: 'Regular expression (JavaScript syntax) a valid value matches.',
+      description: 'Regular expression (RE2 syntax, matched in linear time; anchor it with ^…$) a valid value matches.',
+    }),
+    maxLength: t.int({
+      description: 'Longest value accepted (checked before the pattern).',
+      resolve: (field) => maxLengthOf(field),
     }),
     placeholder: t.exposeString('placeholder', { nullable: true, description: 'Example shown in the empty input.' }),
     description: t.exposeString('description', { nullable: true, description: 'Where the user finds this value.' }),
@@ -77,7 +83,11 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
     slug: t.exposeString('slug', { description: 'Stable identifier, e.g. `github`.' }),
     name: t.exposeString('name', { description: 'Display name, e.g. `GitHub`.' }),
     description: t.exposeString('description', { nullable: true, description: 'What the service is.' }),
-    logoUrl: t.exposeString('logoUrl', { nullable: true, description: 'Logo shown on the hosted page.' }),
+    logoUrl: t.string({
+      nullable: true,
+      description: "Logo shown on the hosted page: the toolkit's own, or for catalog brands this server's `/logos/<slug>.svg`.",
+      resolve: (toolkit, _args, ctx) => toolkitLogoUrl(ctx.deps.publicUrl, toolkit),
+    }),
     categories: t.exposeStringList('categories', { description: 'Catalog categories, e.g. `ai`, `email`.' }),
     authSchemes: t.field({
       type: [AuthSchemeEnum],
@@ -94,7 +104,7 @@ export const ToolkitRef = builder.prismaNode('Toolkit', {
       type: [CredentialFieldRef],
       description:
         'Inputs the toolkit asks for: the credentials form (API key, bearer token, basic auth), and for OAuth the values its URLs name as `[field]`.',
-      resolve: (row) => credentialFieldSchema.array().parse(row.fields),
+      resolve: (row) => storedCredentialFieldSchema.array().parse(row.fields),
     }),
     apiBaseUrl: t.exposeString('apiBaseUrl', { nullable: true, description: 'Base URL of the service API.' }),
     isCustom: t.boolean({
@@ -179,9 +189,30 @@ const CredentialFieldInput = builder.inputType('CredentialFieldInput', {
     label: t.string({ required: true, description: 'Label shown to the user.' }),
     secret: t.boolean({ required: true, description: 'Whether the value is secret.' }),
     required: t.boolean({ description: 'Whether it must be filled in (default true).' }),
-    pattern: t.string({ description: 'Regular expression a valid value matches.' }),
+    pattern: t.string({
+      description: 'Regular expression a valid value matches, in RE2 syntax (no backreferences or lookaround); anchor it with ^…$.',
+    }),
+    maxLength: t.int({ description: 'Longest value accepted, 1-16384 (default 4096).' }),
     placeholder: t.string({ description: 'Example value.' }),
     description: t.string({ description: 'Help text.' }),
+  }),
+});
+
+const ApiBasicAuthInput = builder.inputType('ApiBasicAuthInput', {
+  description: 'HTTP Basic credentials of API requests, as templates.',
+  fields: (t) => ({
+    username: t.string({ required: true, description: 'User name template, e.g. `{email}/token`.' }),
+    password: t.string({ required: true, description: 'Password template, e.g. `{apiToken}` (may be empty).' }),
+  }),
+});
+
+const ApiAuthInput = builder.inputType('ApiAuthInput', {
+  description:
+    'How the proxy puts credentials on API requests. Values are templates: `{name}` is the credential field of that name, or for OAUTH2 `{accessToken}` (and `{clientId}`, the OAuth app\'s id).',
+  fields: (t) => ({
+    headers: t.field({ type: [NameValueInput], description: 'Headers to set, e.g. `X-Api-Key: {apiKey}`.' }),
+    query: t.field({ type: [NameValueInput], description: 'Query parameters to set, e.g. `api_key={apiKey}`.' }),
+    basic: t.field({ type: ApiBasicAuthInput, description: 'HTTP Basic credentials.' }),
   }),
 });
 
@@ -196,7 +227,12 @@ builder.relayMutationField(
       description: t.string({ description: 'What the service is.' }),
       logoUrl: t.string({ description: 'Logo URL (https).' }),
       categories: t.stringList({ description: 'Categories.' }),
-      apiBaseUrl: t.string({ description: 'Base URL of the API.' }),
+      apiBaseUrl: t.string({ description: 'Base URL of the API, which proxyRequest calls.' }),
+      apiAuth: t.field({
+        type: ApiAuthInput,
+        description:
+          'How credentials go on API requests. Default: `Authorization: Bearer` with the access token (OAUTH2) or the one secret field (BEARER_TOKEN), Basic with the one plain and the one secret field (BASIC); API_KEY must say.',
+      }),
       oauth2: t.field({ type: OAuth2SettingsInput, description: 'Required for OAUTH2.' }),
       fields: t.field({
         type: [CredentialFieldInput],

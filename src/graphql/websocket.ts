@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type subscribe } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../db/index.js';
@@ -8,6 +8,7 @@ import type { AccessWatch } from './access-watch.js';
 import type { Principal } from './context.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './limits.js';
 import { authenticate, type Yoga } from './server.js';
+import { quotaExceeded } from './subscription-quotas.js';
 
 // Yoga's envelop wraps execute/subscribe with its plugins; they travel to graphql-ws in
 // rootValue so every operation runs through the same plugins as over HTTP.
@@ -22,7 +23,8 @@ const FORBIDDEN = 4403;
  * in `connectionParams.authorization` and is checked when the socket connects (a missing or
  * wrong key closes it with 4403 before any operation runs), again for every operation, and
  * every few seconds while the socket is open, so a revoked key or an expired session client
- * token stops working on open sockets too.
+ * token stops working on open sockets too. One socket holds at most `subscriptionsPerSocket`
+ * subscriptions at once; more are answered with QUOTA_EXCEEDED, the socket stays open.
  */
 export function attachWebSocketServer(
   server: Server,
@@ -32,12 +34,22 @@ export function attachWebSocketServer(
     accessWatch,
     logger,
     limits = DEFAULT_GRAPHQL_LIMITS,
-  }: { prisma: PrismaClient; accessWatch: AccessWatch; logger: Logger; limits?: GraphQLLimits },
+    subscriptionsPerSocket = 50,
+  }: {
+    prisma: PrismaClient;
+    accessWatch: AccessWatch;
+    logger: Logger;
+    limits?: GraphQLLimits;
+    /** Subscriptions one socket may hold open at once, whoever its credential belongs to. */
+    subscriptionsPerSocket?: number;
+  },
 ): WebSocketServer {
   // A message over maxPayload closes the socket with 1009 (Message Too Big) before it is parsed.
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: limits.requestBodyBytes });
   // Each socket's access is watched while it is open: a revoked key or an ended session closes it.
   const unwatch = new Map<WebSocket, () => void>();
+  // Ids of each socket's subscription operations; those graphql-ws no longer runs are done.
+  const subscriptionIds = new WeakMap<WebSocket, Set<string>>();
   useServer(
     {
       execute: (args) => (args as EnvelopedExecutionArgs).rootValue.execute(args),
@@ -58,7 +70,7 @@ export function attachWebSocketServer(
         unwatch.get(ctx.extra.socket)?.();
         unwatch.delete(ctx.extra.socket);
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         let principal: Principal;
         try {
           principal = await authenticate(prisma, ctx.connectionParams?.authorization);
@@ -86,6 +98,21 @@ export function attachWebSocketServer(
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        if (getOperationAST(document, params.operationName)?.operation === 'subscription') {
+          const socket = ctx.extra.socket;
+          const ids = subscriptionIds.get(socket) ?? new Set<string>();
+          subscriptionIds.set(socket, ids);
+          for (const openId of ids) if (!(openId in ctx.subscriptions)) ids.delete(openId);
+          if (ids.size >= subscriptionsPerSocket) {
+            return [
+              quotaExceeded(
+                `A WebSocket may hold ${subscriptionsPerSocket} open subscriptions; complete one first or open another socket.`,
+                subscriptionsPerSocket,
+              ),
+            ];
+          }
+          ids.add(id);
+        }
         const args: EnvelopedExecutionArgs = {
           schema,
           operationName: params.operationName,

@@ -22,6 +22,12 @@ export interface TestApp extends StartedApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Lets test apps reach what the tests run on loopback (oidc-provider, webhook receivers), as an
+ * operator would allow an internal identity provider. Tests of the refusal pass `''` instead.
+ */
+export const TEST_EGRESS_ALLOW_PRIVATE = '127.0.0.0/8';
+
 /** Starts the real app on an ephemeral loopback port against the given database. */
 export async function startTestApp(
   db: TestDatabase,
@@ -33,6 +39,7 @@ export async function startTestApp(
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
+    EGRESS_ALLOW_PRIVATE: TEST_EGRESS_ALLOW_PRIVATE,
     ...env,
   });
   const app = buildApp(config, { ...options, database: db.target });

@@ -1,4 +1,4 @@
-import type { CredentialField } from '../../catalog/index.js';
+import { maxLengthOf, type CredentialField } from '../../catalog/index.js';
 import { html, type SafeHtml } from './html.js';
 import { footer, icons, projectLogo, renderDocument, toolkitLogo, type Branding, type ToolkitView } from './layout.js';
 
@@ -72,7 +72,7 @@ function renderField(field: CredentialField, id: string, model: LinkPageModel): 
 <label for="${id}">${field.label}${field.required ? '' : html` <span class="optional">(optional)</span>`}</label>
 <input id="${id}" name="${field.name}" type="${field.secret ? 'password' : 'text'}"${field.secret ? html` autocomplete="off"` : ''}${
     field.required ? html` required` : ''
-  }${pattern === null ? '' : html` pattern="${pattern}"`}${field.placeholder ? html` placeholder="${field.placeholder}"` : ''}${
+  } maxlength="${String(maxLengthOf(field))}"${pattern === null ? '' : html` pattern="${pattern}"`}${field.placeholder ? html` placeholder="${field.placeholder}"` : ''}${
     value ? html` value="${value}"` : ''
   }${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''} autocapitalize="none" spellcheck="false">
 ${helpId ? html`<p class="help" id="${helpId}">${field.description}</p>` : ''}

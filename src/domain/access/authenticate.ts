@@ -30,5 +30,5 @@ export async function authenticateBearer(prisma: PrismaClient, authorization: un
 export const AUTHENTICATION_MESSAGES: Record<Exclude<Authentication, { ok: true }>['reason'], string> = {
   missing: 'An API key is required: send `Authorization: Bearer <key>`.',
   'invalid-api-key': 'The API key is invalid or revoked.',
-  'invalid-session-token': 'The session client token is invalid or its session expired.',
+  'invalid-session-token': 'The session client token is invalid, or its session expired or was revoked.',
 };

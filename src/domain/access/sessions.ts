@@ -7,13 +7,17 @@ import { parseInput } from '../validation.js';
 
 const CLIENT_TOKEN_PREFIX = 'cst_';
 
+/** A session client token lives a day unless createSession asks for another lifetime, at most 30 days. */
+export const SESSION_DEFAULT_LIFETIME_SECONDS = 24 * 3600;
+export const SESSION_MAX_LIFETIME_SECONDS = 30 * 24 * 3600;
+
 import { requireApiKey, type Caller, type SessionCaller } from './caller.js';
 
 export const createSessionInputSchema = z.object({
   userId: z.string().trim().min(1).max(200),
   toolkits: z.array(z.string().trim().min(1)).max(100).nullish(),
   authConfigIds: z.array(z.string().min(1)).max(100).nullish(),
-  expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullish(),
+  expiresInSeconds: z.number().int().min(60).max(SESSION_MAX_LIFETIME_SECONDS).nullish(),
 });
 
 /** A session for one end user; the returned client token is shown once. */
@@ -52,7 +56,7 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
       userId: input.userId,
       toolkits: slugs,
       clientTokenHash: hashSecret(clientToken),
-      expiresAt: input.expiresInSeconds ? new Date(Date.now() + input.expiresInSeconds * 1000) : null,
+      expiresAt: new Date(Date.now() + (input.expiresInSeconds ?? SESSION_DEFAULT_LIFETIME_SECONDS) * 1000),
       authConfigs: { create: pins.map((authConfigId) => ({ authConfigId })) },
     },
   });
@@ -63,26 +67,41 @@ export function isSessionClientToken(token: string): boolean {
   return token.startsWith(CLIENT_TOKEN_PREFIX);
 }
 
-/** Resolves a session client token, or null when unknown or the session expired. */
+/** Whether a session's client token no longer works: revoked, or past its expiry. */
+export function sessionEnded(session: { expiresAt: Date | null; revokedAt: Date | null }, now = new Date()): boolean {
+  return session.revokedAt !== null || (session.expiresAt !== null && session.expiresAt <= now);
+}
+
+/** Resolves a session client token, or null when unknown, or the session expired or was revoked. */
 export async function authenticateSessionToken(
   prisma: PrismaClient,
   token: string,
 ): Promise<SessionCaller | null> {
   const session = await prisma.session.findUnique({
     where: { clientTokenHash: hashSecret(token) },
-    select: { id: true, projectId: true, userId: true, expiresAt: true },
+    select: { id: true, projectId: true, userId: true, expiresAt: true, revokedAt: true },
   });
-  if (!session || (session.expiresAt && session.expiresAt <= new Date())) return null;
+  if (!session || sessionEnded(session)) return null;
   return { kind: 'session', sessionId: session.id, projectId: session.projectId, userId: session.userId };
 }
 
-/** Of these sessions, those whose client tokens no longer work: expired since, or gone. */
-export async function endedSessionIds(prisma: PrismaClient, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const live = await prisma.session.findMany({
-    where: { id: { in: [...ids] }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-    select: { id: true },
+/** Why a session's client token stopped working. */
+export type SessionEnd = 'expired' | 'revoked';
+
+/** Of these sessions, those whose client tokens no longer work, and why (a deleted one counts as revoked). */
+export async function endedSessions(prisma: PrismaClient, ids: readonly string[]): Promise<Map<string, SessionEnd>> {
+  const ended = new Map<string, SessionEnd>();
+  if (ids.length === 0) return ended;
+  const rows = await prisma.session.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, expiresAt: true, revokedAt: true },
   });
-  const stillLive = new Set(live.map((row) => row.id));
-  return new Set(ids.filter((id) => !stillLive.has(id)));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const now = new Date();
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (!row || row.revokedAt) ended.set(id, 'revoked');
+    else if (sessionEnded(row, now)) ended.set(id, 'expired');
+  }
+  return ended;
 }

@@ -72,6 +72,8 @@ export function recordAccountCreated(tx: Transaction, account: AccountRef, conne
   });
 }
 
+type DeletableAccount = AccountRef & { userId: string; alias: string | null; toolkit: string };
+
 /**
  * Accounts created ACTIVE from imported credentials, with their `connection.imported` events,
  * in the caller's transaction: one statement for all the rows, so that bulk imports are fast.
@@ -97,23 +99,26 @@ export async function createImportedAccounts(
 }
 
 /**
- * Deletes an account; its events outlive it and say whose it was (for webhooks retried or
- * replayed later), and a last event records the deletion.
+ * Deletes an account inside the caller's transaction; its events outlive it and say whose it was (for webhooks
+ * retried or replayed later), and a last event records the deletion with `reason`.
  */
-export async function deleteAccountRow(deps: CoreDeps, account: AccountRef & { userId: string; alias: string | null; toolkit: string }) {
+export async function removeAccount(tx: Transaction, account: DeletableAccount, reason = 'DELETED'): Promise<RecordedEvent> {
   const accountSnapshot: AccountSnapshot = { userId: account.userId, alias: account.alias, toolkit: account.toolkit };
-  const event = await deps.prisma.$transaction(async (tx) => {
-    await tx.connectedAccount.delete({ where: { id: account.id } });
-    await tx.connectionEvent.updateMany({ where: { connectedAccountId: account.id }, data: { accountSnapshot } });
-    return recordEvent(tx, {
-      projectId: account.projectId,
-      connectedAccountId: account.id,
-      connectLinkId: null,
-      type: 'connection.deleted',
-      status: account.status,
-      statusReason: 'DELETED',
-      accountSnapshot,
-    });
+  await tx.connectedAccount.delete({ where: { id: account.id } });
+  await tx.connectionEvent.updateMany({ where: { connectedAccountId: account.id }, data: { accountSnapshot } });
+  return recordEvent(tx, {
+    projectId: account.projectId,
+    connectedAccountId: account.id,
+    connectLinkId: null,
+    type: 'connection.deleted',
+    status: account.status,
+    statusReason: reason,
+    accountSnapshot,
   });
+}
+
+/** Deletes an account in its own transaction and publishes the deletion. */
+export async function deleteAccountRow(deps: CoreDeps, account: DeletableAccount) {
+  const event = await deps.prisma.$transaction((tx) => removeAccount(tx, account));
   await publishEvents(deps, [event]);
 }

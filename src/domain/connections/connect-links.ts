@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ConnectLink } from '../../generated/prisma/client.js';
+import type { ConnectLink, Toolkit } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
+import { sessionEnded } from '../access/sessions.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
@@ -14,6 +15,7 @@ import {
   type FieldValues,
   type ToolkitEndpoints,
 } from '../toolkits/toolkit-endpoints.js';
+import { toolkitLogoUrl } from '../toolkits/logos.js';
 import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
 
@@ -50,12 +52,31 @@ function checkCallbackUrl(callbackUrl: string, allowedOrigins: readonly string[]
 }
 
 /**
+ * The auth config of a new flow. The project's backend (API key) may name any of its configs. A
+ * session client token gets what the session resolves to, its pin or else the project's choice:
+ * it may name that one, but naming another (broader scopes, another app) is refused.
+ */
+async function authConfigForCaller(deps: DomainDeps, caller: Caller, args: Parameters<typeof resolveAuthConfig>[1]) {
+  if (caller.kind === 'apiKey') return resolveAuthConfig(deps, args);
+  const resolved = await resolveAuthConfig(deps, { ...args, authConfigId: null });
+  if (args.authConfigId && args.authConfigId !== resolved.id) {
+    throw new DomainError(
+      'FORBIDDEN',
+      "A session client token cannot choose the auth config: the session's own (or the project's default) applies.",
+    );
+  }
+  return resolved;
+}
+
+/**
  * Starts a connection for the session's user: creates the connected account (INITIATED), or
  * re-authorizes an existing one in place, plus a single-use Connect Link. Returns the link's
  * token once; only its hash is stored.
  */
 export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) {
   const input = parseInput(authorizeInputSchema, raw, 'authorize input');
+  // Every call by a session client token counts, refused ones too: a token cannot probe for free.
+  await deps.sessionQuotas.countAuthorize(caller);
   const { prisma } = deps;
   const session = await prisma.session.findFirst({
     where: { id: input.sessionId, projectId: caller.projectId },
@@ -65,8 +86,8 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) 
   if (caller.kind === 'session' && caller.sessionId !== session.id) {
     throw new DomainError('FORBIDDEN', 'A session client token can only authorize within its own session.');
   }
-  if (session.expiresAt && session.expiresAt <= new Date()) {
-    throw new DomainError('FORBIDDEN', 'The session has expired.');
+  if (sessionEnded(session)) {
+    throw new DomainError('FORBIDDEN', session.revokedAt ? 'The session was revoked.' : 'The session has expired.');
   }
   const toolkit = await findVisibleToolkit(prisma, caller.projectId, input.toolkit);
   if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
@@ -74,7 +95,7 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) 
     throw new DomainError('FORBIDDEN', `The session is not allowed to connect "${toolkit.slug}".`);
   }
   if (input.callbackUrl) checkCallbackUrl(input.callbackUrl, session.project.allowedCallbackOrigins);
-  const authConfig = await resolveAuthConfig(deps, {
+  const authConfig = await authConfigForCaller(deps, caller, {
     projectId: caller.projectId,
     toolkit,
     sessionId: session.id,
@@ -145,17 +166,24 @@ const LINK_CONTEXT = {
   authConfig: true,
 } as const;
 
+/** The pages show the toolkit's logo as the API does: its own, or the one this server serves for its brand. */
+function withLogo<Link extends { connectedAccount: { toolkit: Toolkit } }>(deps: DomainDeps, link: Link | null): Link | null {
+  if (link) link.connectedAccount.toolkit.logoUrl = toolkitLogoUrl(deps.publicUrl, link.connectedAccount.toolkit);
+  return link;
+}
+
 /** The link behind a token, with everything the hosted page shows; null when unknown. */
-export function findLinkByToken(deps: DomainDeps, token: string) {
-  return deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT });
+export async function findLinkByToken(deps: DomainDeps, token: string) {
+  return withLogo(deps, await deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT }));
 }
 
 /** The link whose OAuth flow this browser started (its flow cookie); null for any other browser. */
-export function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
-  return deps.prisma.connectLink.findUnique({
+export async function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
+  const link = await deps.prisma.connectLink.findUnique({
     where: { browserBindingHash: hashSecret(flowSecret) },
     include: LINK_CONTEXT,
   });
+  return withLogo(deps, link);
 }
 
 export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;

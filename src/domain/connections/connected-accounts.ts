@@ -1,5 +1,5 @@
 import type { ConnectedAccount, ConnectionStatus } from '../../generated/prisma/client.js';
-import { credentialFieldSchema } from '../../catalog/index.js';
+import { storedCredentialFieldSchema } from '../../catalog/index.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
 import { visibleAccountsWhere } from '../access/visibility.js';
 import type { DomainDeps } from '../deps.js';
@@ -75,7 +75,7 @@ export async function issueAccessToken(deps: DomainDeps, caller: Caller, input: 
       fields: null,
     };
   }
-  const declared = credentialFieldSchema.array().parse(account.toolkit.fields);
+  const declared = storedCredentialFieldSchema.array().parse(account.toolkit.fields);
   const { fields } = credentials;
   const main = declared.find((f) => f.secret && fields[f.name]) ?? declared.find((f) => fields[f.name]);
   return {

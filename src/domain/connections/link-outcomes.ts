@@ -1,10 +1,13 @@
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { Transaction } from '../../db/locks.js';
+import type { ConnectedAccount, Prisma } from '../../generated/prisma/client.js';
+import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { publishEvents, type RecordedEvent } from '../events/outbox.js';
-import { changeAccount } from './account-state.js';
+import { changeAccount, removeAccount } from './account-state.js';
 import { linkFieldValues } from './connect-links.js';
 import type { Credentials } from './credentials.js';
+import { learnProviderAccount, openProviderAccount, sealProviderAccount, type ProviderAccount } from './provider-account.js';
 import { freshTokenColumns } from './refresh.js';
 
 // How a Connect Link's flow ends: completed (the account ACTIVE with its credentials), failed
@@ -18,15 +21,56 @@ export interface FlowResult {
 }
 
 /**
- * Completes a flow: consumes the link (exactly once, atomically), stores the credentials
- * encrypted with the account id as associated data, and marks the account ACTIVE.
+ * The account of the same user, toolkit and provider account, when the flow made a new account without an alias:
+ * connecting the same provider account again reuses it rather than making a duplicate. Disabled accounts are left
+ * alone (the developer disabled them), as are other flows still in progress.
+ */
+async function sameProviderAccount(
+  tx: Transaction,
+  keyRing: KeyRing,
+  account: ConnectedAccount,
+  providerAccountId: string,
+): Promise<ConnectedAccount | null> {
+  if (account.status !== 'INITIATED' || account.alias !== null) return null;
+  const candidates = await tx.connectedAccount.findMany({
+    where: {
+      projectId: account.projectId,
+      userId: account.userId,
+      toolkitId: account.toolkitId,
+      id: { not: account.id },
+      status: { notIn: ['INITIATED', 'INACTIVE'] },
+      encryptedProviderAccount: { not: null },
+    },
+    orderBy: { createdAt: 'asc' },
+  });
+  return candidates.find((candidate) => openProviderAccount(keyRing, candidate)?.id === providerAccountId) ?? null;
+}
+
+/**
+ * Completes a flow: consumes the link (exactly once, atomically), stores the credentials and the provider account
+ * learnt with them encrypted with the account id as associated data, and marks the account ACTIVE. When the user
+ * connected a provider account they had already connected, that account takes the new credentials and the link,
+ * and the flow's new account is deleted (reason MERGED).
  */
 export async function completeLink(
   deps: CoreDeps,
   linkId: string,
   result: FlowResult,
-): Promise<{ connectedAccountId: string; callbackUrl: string | null }> {
-  const { event, link } = await deps.prisma.$transaction(async (tx) => {
+): Promise<{ connectedAccountId: string; callbackUrl: string | null; providerAccount: ProviderAccount | null }> {
+  const pending = await deps.prisma.connectLink.findUnique({
+    where: { id: linkId },
+    include: { connectedAccount: { include: { toolkit: true } }, authConfig: true },
+  });
+  const providerAccount =
+    pending && pending.status === 'PENDING'
+      ? await learnProviderAccount(deps, {
+          toolkit: pending.connectedAccount.toolkit,
+          authConfig: pending.authConfig,
+          credentials: result.credentials,
+          fieldValues: linkFieldValues(pending),
+        })
+      : null;
+  const { events, link, accountId } = await deps.prisma.$transaction(async (tx) => {
     const now = new Date();
     const claimed = await tx.connectLink.updateMany({
       where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
@@ -35,9 +79,17 @@ export async function completeLink(
     if (claimed.count !== 1) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
     const link = await tx.connectLink.findUniqueOrThrow({
       where: { id: linkId },
-      include: { connectedAccount: true, authConfig: { select: { fieldValues: true } } },
+      include: { connectedAccount: { include: { toolkit: { select: { slug: true } } } }, authConfig: { select: { fieldValues: true } } },
     });
-    const event = await changeAccount(tx, link.connectedAccount, {
+    let account: ConnectedAccount = link.connectedAccount;
+    const merged: (RecordedEvent | null)[] = [];
+    const existing = providerAccount ? await sameProviderAccount(tx, deps.keyRing, account, providerAccount.id) : null;
+    if (existing) {
+      await tx.connectLink.update({ where: { id: linkId }, data: { connectedAccountId: existing.id } });
+      merged.push(await removeAccount(tx, { ...account, toolkit: link.connectedAccount.toolkit.slug }, 'MERGED'));
+      account = existing;
+    }
+    const event = await changeAccount(tx, account, {
       type: 'connection.active',
       status: 'ACTIVE',
       connectLinkId: link.id,
@@ -45,16 +97,17 @@ export async function completeLink(
         authConfigId: link.authConfigId,
         // The endpoints this account's tokens belong to, for every later refresh and revocation.
         fieldValues: linkFieldValues(link) as Prisma.InputJsonValue,
-        ...freshTokenColumns(deps, link.connectedAccountId, result.credentials, result.expiresInSeconds, now.getTime()),
+        ...freshTokenColumns(deps, account.id, result.credentials, result.expiresInSeconds, now.getTime()),
+        ...(providerAccount ? sealProviderAccount(deps.keyRing, account.id, providerAccount) : {}),
         scopes: result.scopes,
         refreshClaimId: null,
         refreshClaimedUntil: null,
       },
     });
-    return { event, link };
+    return { events: [...merged, event], link, accountId: account.id };
   });
-  await publishEvents(deps, [event]);
-  return { connectedAccountId: link.connectedAccountId, callbackUrl: link.callbackUrl };
+  await publishEvents(deps, events);
+  return { connectedAccountId: accountId, callbackUrl: link.callbackUrl, providerAccount };
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
+import { isEgressRefusal, type EgressFetch } from '../../egress/index.js';
 import type { TokenAuthMethod } from '../../generated/prisma/client.js';
 import type { ClientCredentials } from '../toolkits/auth-configs.js';
 
@@ -11,6 +12,8 @@ export interface TokenEndpoint {
   revokeUrl?: string | null;
   client: ClientCredentials;
   authMethod: TokenAuthMethod;
+  /** The egress-checked fetch every request to the provider goes through. */
+  fetch: EgressFetch;
 }
 
 // Tolerant of what real providers send: `refresh_token: null`, no `expires_in`, numbers as
@@ -40,12 +43,18 @@ export type RefreshOutcome =
 
 const PERMANENT_ERRORS = new Set(['invalid_grant', 'unauthorized_client']);
 
-function endpointOptions(url: string) {
+function endpointOptions(endpoint: TokenEndpoint, url: string) {
   // http is only ever allowed for loopback hosts (see createToolkit), i.e. development servers.
   return {
     signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    [oauth.customFetch]: endpoint.fetch,
     ...(url.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {}),
   };
+}
+
+/** A failed request as a retryable error code: `egress_refused`, or one `network` for the rest (no port-scan hints). */
+function networkError(error: unknown): string {
+  return isEgressRefusal(error) ? 'network: egress_refused' : 'network: no_answer';
 }
 
 /**
@@ -84,10 +93,10 @@ export async function requestRefresh(endpoint: TokenEndpoint, refreshToken: stri
       { client_id: endpoint.client.clientId },
       clientAuthOf(endpoint),
       refreshToken,
-      endpointOptions(endpoint.tokenUrl),
+      endpointOptions(endpoint, endpoint.tokenUrl),
     );
   } catch (error) {
-    return { kind: 'unavailable', error: `network: ${(error as Error).name}` };
+    return { kind: 'unavailable', error: networkError(error) };
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) {
@@ -130,7 +139,7 @@ export async function requestRevocation(endpoint: TokenEndpoint, token: string):
       { client_id: endpoint.client.clientId },
       clientAuthOf(endpoint),
       token,
-      endpointOptions(endpoint.revokeUrl),
+      endpointOptions(endpoint, endpoint.revokeUrl),
     );
     return response.ok;
   } catch {

@@ -62,7 +62,7 @@ interface TokenState {
  * with the values it was connected with, its auth config's client, the toolkit's auth method.
  */
 export function tokenEndpointOf(
-  deps: Pick<CoreDeps, 'keyRing' | 'managedOAuthApps'>,
+  deps: Pick<CoreDeps, 'keyRing' | 'managedOAuthApps' | 'egress'>,
   account: { toolkit: Toolkit; authConfig: AuthConfig; fieldValues: unknown },
 ): TokenEndpoint {
   const urls = accountEndpoints(account);
@@ -71,6 +71,7 @@ export function tokenEndpointOf(
     revokeUrl: urls.revokeUrl,
     client: clientCredentialsOf(deps, account.authConfig, account.toolkit),
     authMethod: account.toolkit.tokenAuthMethod,
+    fetch: deps.egress.fetch,
   };
 }
 

@@ -38,6 +38,12 @@ function encryptedColumn<M extends Prisma.ModelName>(column: {
 /** Every secret at rest. A new encrypted column is one entry here; the rotation needs nothing else. */
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   encryptedColumn({ table: 'ConnectedAccount', idColumn: 'id', ciphertextColumn: 'encryptedCredentials', keyIdColumn: 'credentialsKeyId' }),
+  encryptedColumn({
+    table: 'ConnectedAccount',
+    idColumn: 'id',
+    ciphertextColumn: 'encryptedProviderAccount',
+    keyIdColumn: 'providerAccountKeyId',
+  }),
   encryptedColumn({ table: 'AuthConfig', idColumn: 'id', ciphertextColumn: 'encryptedCredentials', keyIdColumn: 'credentialsKeyId' }),
   encryptedColumn({ table: 'WebhookEndpoint', idColumn: 'id', ciphertextColumn: 'encryptedSecret', keyIdColumn: 'secretKeyId' }),
 ];

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { isEgressRefusal } from '../../egress/index.js';
 import type { Caller } from '../access/caller.js';
 import type { CoreDeps } from '../deps.js';
 import { notFound } from '../errors.js';
@@ -33,8 +34,8 @@ const LEASE_MARGIN_MS = 30 * SECOND;
 const MAX_BATCHES_PER_RUN = 50;
 const MAX_ERROR_LENGTH = 300;
 
-/** What delivering needs: the database, the key ring for signing secrets, a logger. */
-type DeliveryDeps = Pick<CoreDeps, 'prisma' | 'keyRing' | 'logger'>;
+/** What delivering needs: the database, the key ring for signing secrets, a logger, the egress policy. */
+type DeliveryDeps = Pick<CoreDeps, 'prisma' | 'keyRing' | 'logger' | 'egress'>;
 
 /** This instance's webhook worker, built once by the app. */
 export interface WebhookDelivery {
@@ -113,13 +114,35 @@ async function bodiesOf(deps: DeliveryDeps, eventIds: string[]): Promise<Map<str
   );
 }
 
-type AttemptResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string; retryAfterMs?: number };
+type AttemptResult =
+  | { ok: true; statusCode: number }
+  | { ok: false; statusCode: number | null; error: string; retryAfterMs?: number; cause?: string };
+
+/**
+ * What a delivery records when no answer came. One text for refused, reset, unresolvable and
+ * timed out alike: the endpoint's owner reads it, and telling these apart would let them map
+ * which ports answer on which hosts. The logs (the operator's) keep the cause.
+ */
+export const NO_ANSWER_ERROR = 'no answer: the connection failed or timed out';
+export const EGRESS_REFUSED_ERROR = 'refused: the URL leads to a private or reserved address (see EGRESS_ALLOW_PRIVATE)';
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : (error as Error).name;
+}
 
 /** One signed POST. Redirects are not followed: the URL registered is the URL delivered to. */
-async function attempt(url: string, secret: string, eventId: string, body: string, timeoutMs: number): Promise<AttemptResult> {
+async function attempt(
+  deps: DeliveryDeps,
+  url: string,
+  secret: string,
+  eventId: string,
+  body: string,
+  timeoutMs: number,
+): Promise<AttemptResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   try {
-    const response = await fetch(url, {
+    const response = await deps.egress.fetch(url, {
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
@@ -139,10 +162,8 @@ async function attempt(url: string, secret: string, eventId: string, body: strin
       response.status >= 300 && response.status < 400 ? `HTTP ${response.status}: redirects are not followed` : `HTTP ${response.status}`;
     return { ok: false, statusCode: response.status, error, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, statusCode: null, error: `timed out after ${timeoutMs} ms` };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, statusCode: null, error: cause?.code ?? cause?.message ?? (error as Error).message };
+    if (isEgressRefusal(error)) return { ok: false, statusCode: null, error: EGRESS_REFUSED_ERROR };
+    return { ok: false, statusCode: null, error: NO_ANSWER_ERROR, cause: causeOf(error) };
   }
 }
 
@@ -182,7 +203,7 @@ async function deliverOne(
   const result: AttemptResult =
     !endpoint || body === undefined
       ? { ok: false, statusCode: null, error: endpoint ? 'the event no longer exists' : 'the endpoint no longer exists' }
-      : await attempt(endpoint.url, signingSecretOf(deps, endpoint), claimed.eventId, body, policy.timeoutMs);
+      : await attempt(deps, endpoint.url, signingSecretOf(deps, endpoint), claimed.eventId, body, policy.timeoutMs);
   const now = new Date();
   const guard = { id: claimed.id, attempts: claimed.attempts, status: 'PENDING' as const };
   if (result.ok) {
@@ -204,7 +225,14 @@ async function deliverOne(
     },
   });
   // Never the secret, the body or the receiver's answer: ids and the failure only.
-  const details = { deliveryId: claimed.id, endpointId: claimed.endpointId, eventId: claimed.eventId, attempt: claimed.attempts, error };
+  const details = {
+    deliveryId: claimed.id,
+    endpointId: claimed.endpointId,
+    eventId: claimed.eventId,
+    attempt: claimed.attempts,
+    error,
+    ...(result.cause ? { cause: result.cause } : {}),
+  };
   if (delay === null) deps.logger.warn(details, 'webhook delivery failed for good');
   else deps.logger.info({ ...details, retryInMs: Math.round(delay) }, 'webhook delivery failed; will retry');
 }

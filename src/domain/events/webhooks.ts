@@ -5,7 +5,7 @@ import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
 import { CONNECTION_EVENT_TYPES } from './event-types.js';
-import { parseInput, secureUrlSchema } from '../validation.js';
+import { assertPublicUrls, parseInput, secureUrlSchema } from '../validation.js';
 
 /** Standard Webhooks' prefix of a base64 signing secret. */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -69,6 +69,7 @@ export async function createWebhookEndpoint(deps: CoreDeps, caller: Caller, raw:
   requireApiKey(caller, 'Managing webhooks');
   const { projectId } = caller;
   const input = parseInput(createInputSchema, raw, 'webhook endpoint');
+  assertPublicUrls(deps.egress.policy, [['url', input.url]]);
   const existing = await deps.prisma.webhookEndpoint.count({ where: { projectId } });
   if (existing >= MAX_ENDPOINTS_PER_PROJECT) {
     throw new DomainError('BAD_USER_INPUT', `A project can have at most ${MAX_ENDPOINTS_PER_PROJECT} webhook endpoints.`);
@@ -96,6 +97,7 @@ export async function createWebhookEndpoint(deps: CoreDeps, caller: Caller, raw:
 export async function updateWebhookEndpoint(deps: CoreDeps, caller: Caller, raw: unknown) {
   const input = parseInput(updateInputSchema, raw, 'webhook endpoint');
   const endpoint = await findWebhookEndpoint(deps, caller, input.id);
+  assertPublicUrls(deps.egress.policy, [['url', input.url]]);
   return deps.prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
     data: {

@@ -6,9 +6,9 @@ import type { AuthConfig, AuthScheme, Toolkit } from '../../generated/prisma/cli
 import { requireApiKey, type Caller } from '../access/caller.js';
 import type { CoreDeps, DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
-import { parseFieldValues } from './toolkit-endpoints.js';
+import { endpointTemplatesWith, parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
-import { parseInput } from '../validation.js';
+import { assertPublicUrls, parseInput } from '../validation.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -17,21 +17,35 @@ export interface ClientCredentials {
 
 const OAUTH_SCHEMES: readonly AuthScheme[] = ['OAUTH2', 'OAUTH1'];
 
+type FlowToolkit = Pick<Toolkit, 'id' | 'slug' | 'projectId' | 'oauthVersion'>;
+
 /**
- * The path segment of a toolkit's OAuth flow, `/connect/<key>`: catalog toolkits run as grant's
- * provider of that name (keeping its provider-specific handling), custom ones as plain OAuth.
+ * The grant provider that runs a toolkit's dance: catalog toolkits that grant knows run as that
+ * provider (keeping its provider-specific handling), every other one as plain OAuth 1 or 2.
  */
-export function oauthFlowKey(toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>): string {
+export function grantProviderOf(toolkit: Omit<FlowToolkit, 'id'>): string {
   if (toolkit.projectId === null && Object.hasOwn(grantProviders, toolkit.slug)) return toolkit.slug;
   return toolkit.oauthVersion === 1 ? 'oauth1' : 'oauth2';
 }
 
-/** The one URI to register at the provider for a toolkit's OAuth app. */
+/**
+ * The path of an auth config's OAuth flow, `/connect/<key>` and `/connect/<key>/callback`: one per
+ * toolkit (the catalog slug, `custom/<toolkit id>`), so that a callback names the provider the
+ * flow went to. Configs made when toolkits shared `oauth2`/`oauth1` keep that path: it is the
+ * redirect URI registered at their provider.
+ */
+export function oauthFlowKey(toolkit: FlowToolkit, authConfig: { sharedRedirectPath: boolean }): string {
+  if (authConfig.sharedRedirectPath) return grantProviderOf(toolkit);
+  return toolkit.projectId === null ? toolkit.slug : `custom/${toolkit.id}`;
+}
+
+/** The one URI to register at the provider for an auth config's OAuth app (new configs: the toolkit's own). */
 export function redirectUriFor(
   publicUrl: string,
-  toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>,
+  toolkit: FlowToolkit,
+  authConfig: { sharedRedirectPath: boolean } = { sharedRedirectPath: false },
 ): string {
-  return `${publicUrl}/connect/${oauthFlowKey(toolkit)}/callback`;
+  return `${publicUrl}/connect/${oauthFlowKey(toolkit, authConfig)}/callback`;
 }
 
 export function isOAuthScheme(scheme: AuthScheme): boolean {
@@ -103,6 +117,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
     ]);
   }
   const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? [], { managed: false });
+  assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   return deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
     const isDefault = input.isDefault ?? hasDefault === 0;
@@ -151,11 +166,9 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
     throw new DomainError('BAD_USER_INPUT', 'A managed auth config takes its credentials from the server.');
   }
   // Replaces the whole set: accounts keep the values they were connected with.
-  const fieldValues = input.fieldValues
-    ? parseFieldValues(await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }), input.fieldValues, {
-        managed: config.kind === 'MANAGED',
-      })
-    : undefined;
+  const toolkit = input.fieldValues ? await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }) : null;
+  const fieldValues = toolkit && input.fieldValues ? parseFieldValues(toolkit, input.fieldValues, { managed: config.kind === 'MANAGED' }) : undefined;
+  if (toolkit && fieldValues) assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   return deps.prisma.$transaction(async (tx) => {
     if (input.isDefault) {
       await tx.authConfig.updateMany({

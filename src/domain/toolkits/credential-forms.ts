@@ -1,25 +1,25 @@
 import { z } from 'zod';
-import { credentialFieldSchema, type CredentialField } from '../../catalog/index.js';
+import { matchesFieldPattern, maxLengthOf, storedCredentialFieldSchema, type CredentialField } from '../../catalog/index.js';
 import type { AuthScheme, Toolkit } from '../../generated/prisma/client.js';
-
-const MAX_VALUE_LENGTH = 4096;
 
 /** The fields the hosted form asks for under a scheme (fields may be tagged per scheme). */
 export function formFieldsOf(toolkit: Toolkit, scheme: AuthScheme): CredentialField[] {
-  return credentialFieldSchema
+  return storedCredentialFieldSchema
     .array()
     .parse(toolkit.fields)
     .filter((field) => !field.authSchemes || field.authSchemes.includes(scheme));
 }
 
 function fieldSchema(field: CredentialField) {
-  let value = z.string().trim().max(MAX_VALUE_LENGTH, { error: `${field.label} is too long.` });
+  // Length first, and aborting: the pattern only ever sees a value of bounded length.
+  let value = z.string().trim().max(maxLengthOf(field), { error: `${field.label} is too long.`, abort: true });
   // "required" is checked first, so an empty input says so rather than "does not look right".
-  if (field.required) value = value.min(1, { error: `${field.label} is required.` });
-  if (field.pattern) {
-    value = value.regex(new RegExp(field.pattern), { error: `${field.label} does not look right.` });
-  }
-  return field.required ? value : z.union([z.literal(''), value]).transform((v) => v || undefined);
+  if (field.required) value = value.min(1, { error: `${field.label} is required.`, abort: true });
+  const pattern = field.pattern;
+  const checked = pattern
+    ? value.refine((text) => matchesFieldPattern(pattern, text), { error: `${field.label} does not look right.` })
+    : value;
+  return field.required ? checked : z.union([z.literal(''), checked]).transform((v) => v || undefined);
 }
 
 export type FormValidation =

@@ -1,4 +1,4 @@
-import { credentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type CredentialField } from '../../catalog/index.js';
+import { storedCredentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type CredentialField } from '../../catalog/index.js';
 import type { Toolkit } from '../../generated/prisma/client.js';
 import { validateCredentialForm, type FormValidation } from './credential-forms.js';
 import { DomainError } from '../errors.js';
@@ -31,7 +31,7 @@ function templatesOf(toolkit: EndpointTemplates): string[] {
 /** The toolkit's fields its OAuth URLs name as placeholders. */
 export function urlFieldsOf(toolkit: EndpointTemplates): CredentialField[] {
   const names = new Set(templatesOf(toolkit).flatMap(urlPlaceholders));
-  return credentialFieldSchema
+  return storedCredentialFieldSchema
     .array()
     .parse(toolkit.fields)
     .filter((field) => names.has(field.name));
@@ -69,6 +69,18 @@ const SEGMENT_VALUE = /^[A-Za-z0-9._~-]+$/;
 function safeValue(toolkit: EndpointTemplates, name: string, value: string): boolean {
   if (value === '.' || value.includes('..')) return false;
   return (decidesHost(toolkit, name) ? HOST_VALUE : SEGMENT_VALUE).test(value);
+}
+
+/**
+ * The toolkit's OAuth URL templates with the given values filled in (the others left as
+ * placeholders), by name, so the hosts they lead to can be checked when the values are set.
+ */
+export function endpointTemplatesWith(toolkit: EndpointTemplates, values: FieldValues): [string, string | null][] {
+  const keys = ['authorizeUrl', 'tokenUrl', 'requestTokenUrl', 'revokeUrl', 'userInfoUrl'] as const;
+  return keys.map((key) => [
+    key,
+    toolkit[key]?.replace(urlPlaceholderPattern, (match, name: string) => ownValue(values, name) ?? match) ?? null,
+  ]);
 }
 
 /** A value the caller set for `name`; never one inherited from Object.prototype. */
@@ -193,6 +205,11 @@ function fill(toolkit: EndpointTemplates, template: string, values: FieldValues)
     throw new DomainError('BAD_USER_INPUT', `The toolkit's URL ${template} does not give a secure URL with these values.`);
   }
   return url;
+}
+
+/** Any other URL template of the toolkit's provider (its issuer), placeholders filled from the values. */
+export function resolveUrlTemplate(toolkit: EndpointTemplates, template: string, values: FieldValues): string {
+  return fill(toolkit, template, values);
 }
 
 /** The toolkit's OAuth endpoints, placeholders filled from the values. */

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { credentialFieldSchema, urlPlaceholderPattern, urlPlaceholders, type AuthScheme } from '../../catalog/index.js';
+import {
+  apiAuthSchema,
+  credentialFieldSchema,
+  credentialPlaceholders,
+  urlPlaceholderPattern,
+  urlPlaceholders,
+  type AuthScheme,
+} from '../../catalog/index.js';
 import type { PrismaClient } from '../../db/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { requireApiKey, type Caller } from '../access/caller.js';
 import { visibleToolkitsWhere } from '../access/visibility.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import { parseInput, secureUrlSchema } from '../validation.js';
+import { assertPublicUrls, parseInput, secureUrlSchema } from '../validation.js';
 
 /** One toolkit by slug; the project's own toolkit wins over a catalog one of the same slug. */
 export function findVisibleToolkit(prisma: PrismaClient, projectId: string, slug: string) {
@@ -62,6 +69,22 @@ const endpointTemplate = z
     for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message });
   });
 
+/** Name/value pairs (GraphQL's NameValueInput) as the record the catalog's apiAuth schema reads. */
+const pairsAsRecord = z
+  .array(z.object({ name: z.string(), value: z.string() }))
+  .max(20)
+  .transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.name, pair.value])));
+
+/** How a custom toolkit's credentials go on API requests: the catalog's apiAuth shape, given as pairs. */
+const apiAuthInputSchema = z
+  .object({
+    headers: pairsAsRecord.nullish().transform((value) => value ?? undefined),
+    query: pairsAsRecord.nullish().transform((value) => value ?? undefined),
+    basic: z.object({ username: z.string(), password: z.string() }).nullish().transform((value) => value ?? undefined),
+  })
+  .transform((value) => JSON.parse(JSON.stringify(value)) as unknown)
+  .pipe(apiAuthSchema);
+
 const customSchemes = ['OAUTH2', 'API_KEY', 'BEARER_TOKEN', 'BASIC'] as const satisfies readonly AuthScheme[];
 
 function withoutNulls(value: unknown): unknown {
@@ -78,6 +101,7 @@ export const createToolkitInputSchema = z
     logoUrl: endpointUrl.nullish(),
     categories: z.array(z.string().trim().min(1).max(50)).max(20).nullish(),
     apiBaseUrl: endpointUrl.nullish(),
+    apiAuth: apiAuthInputSchema.nullish(),
     authScheme: z.enum(customSchemes, {
       error: `must be one of ${customSchemes.join(', ')} for a custom toolkit`,
     }),
@@ -112,6 +136,14 @@ export const createToolkitInputSchema = z
     if (duplicate) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: `has the field name "${duplicate}" twice` });
     }
+    if (input.apiAuth) {
+      // Templates name the credentials the account holds: its fields, or OAuth's token and client id.
+      const known = new Set([...names, ...(input.authScheme === 'OAUTH2' ? ['accessToken', 'clientId'] : [])]);
+      const used = JSON.stringify(input.apiAuth).match(/\{[a-z][a-zA-Z0-9_]{0,63}\}/g) ?? [];
+      for (const name of new Set(used.flatMap(credentialPlaceholders))) {
+        if (!known.has(name)) ctx.addIssue({ code: 'custom', path: ['apiAuth'], message: `{${name}} names no credential of this toolkit` });
+      }
+    }
     for (const key of ['authorizeUrl', 'tokenUrl', 'revokeUrl', 'userInfoUrl'] as const) {
       for (const name of urlPlaceholders(input.oauth2?.[key] ?? '')) {
         const field = fields.find((f) => f.name === name);
@@ -130,6 +162,14 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
   const { prisma } = deps;
   const { projectId } = caller;
   const input = parseInput(createToolkitInputSchema, raw, 'toolkit');
+  // The server calls these (the authorize URL only browsers visit, but it names the same provider).
+  assertPublicUrls(deps.egress.policy, [
+    ['apiBaseUrl', input.apiBaseUrl],
+    ['oauth2.authorizeUrl', input.oauth2?.authorizeUrl],
+    ['oauth2.tokenUrl', input.oauth2?.tokenUrl],
+    ['oauth2.revokeUrl', input.oauth2?.revokeUrl],
+    ['oauth2.userInfoUrl', input.oauth2?.userInfoUrl],
+  ]);
   const clash = await prisma.toolkit.findFirst({
     where: { slug: input.slug, ...visibleToolkitsWhere(projectId) },
     select: { projectId: true },
@@ -149,6 +189,7 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
         logoUrl: input.logoUrl ?? null,
         categories: input.categories ?? [],
         apiBaseUrl: input.apiBaseUrl ?? null,
+        apiAuth: (input.apiAuth ?? undefined) as Prisma.InputJsonValue | undefined,
         authSchemes: [input.authScheme],
         oauthVersion: oauth ? 2 : null,
         authorizeUrl: oauth?.authorizeUrl ?? null,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Toolkit" ADD COLUMN     "apiAuth" JSONB;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ConnectedAccount" ADD COLUMN     "encryptedProviderAccount" TEXT,
+ADD COLUMN     "providerAccountKeyId" TEXT;
