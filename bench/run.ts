@@ -1,6 +1,7 @@
 // `npm run bench`: start-up time (PGlite, PostgreSQL), callback-to-event latency (one
-// instance; two instances through Redis), refresh under concurrency and the memory an open
-// subscription costs. Talks only to loopback; bounded iterations.
+// instance; two instances through Redis), refresh under concurrency, the memory an open
+// subscription costs, and `npm run import` of 10,000 lines on the embedded database. Talks
+// only to loopback; bounded iterations.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createPostgresDatabase, type TestDatabase } from '../test/support/datab
 import { clickConnect, setUpOAuthToolkit } from '../test/support/oauth-flow.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from '../test/support/ws.js';
 import { connectOAuthAccount, ISSUE_ACCESS_TOKEN, makeDue } from '../test/support/accounts.js';
+import { importBenchmark } from './import.js';
 import { subscriptionMemory } from './subscription-memory.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -133,4 +135,5 @@ await startup();
 await latency();
 await refreshUnderLoad();
 console.log(await subscriptionMemory(SUBSCRIBERS, REDIS_URL));
+console.log(await importBenchmark());
 console.log('(the callback time includes the token exchange with the local oidc-provider)');

@@ -81,6 +81,12 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['createSession(pin)', `mutation($id: ID!) { createSession(input: { userId: "x", authConfigs: [$id] }) { clientToken } }`, () => ({ id: ids.authConfig })],
     ['authorize', `mutation($id: ID!) { authorize(input: { sessionId: $id, toolkit: "openai" }) { connectLink { url } } }`, () => ({ id: ids.session })],
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
+    [
+      'importConnectedAccount',
+      `mutation($id: ID!) { importConnectedAccount(input: { userId: "u_owner", toolkit: "google", authConfigId: $id,
+        credentials: { oauth2: { accessToken: "at", refreshToken: "rt" } } }) { connectedAccount { id } } }`,
+      () => ({ id: ids.authConfig }),
+    ],
     ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['nodes', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, () => ({ ids: [ids.toolkit, ids.authConfig, ids.session, ids.link, ids.account, ids.webhookEndpoint, ids.apiKey] })],
     [

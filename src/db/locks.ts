@@ -27,3 +27,24 @@ export function withAdvisoryLock<T>(
     { timeout: timeoutMs, maxWait: timeoutMs },
   );
 }
+
+/**
+ * `withAdvisoryLock` for many names at once (bulk writes). The locks are taken in one statement,
+ * in key order, so transactions holding overlapping sets cannot deadlock each other.
+ */
+export function withAdvisoryLocks<T>(
+  prisma: PrismaClient,
+  names: readonly string[],
+  fn: (tx: Transaction) => Promise<T>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+  return prisma.$transaction(
+    async (tx) => {
+      // unnest yields the array in order, and the locks are taken row by row as it does.
+      await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(k::bigint))::text AS locked FROM unnest(${keys}::text[]) AS k`;
+      return fn(tx);
+    },
+    { timeout: timeoutMs, maxWait: timeoutMs },
+  );
+}

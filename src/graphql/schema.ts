@@ -4,6 +4,7 @@ import './auth-config.js';
 import './connect-link.js';
 import './connected-account.js';
 import './connected-account-mutations.js';
+import './import.js';
 import './key-rotation.js';
 import './project.js';
 import './proxy.js';

@@ -2,7 +2,7 @@ import type { Transaction } from '../../db/locks.js';
 import type { ConnectionStatus, Prisma } from '../../generated/prisma/client.js';
 import type { CoreDeps } from '../deps.js';
 import type { AccountSnapshot, ConnectionEventType } from '../events/event-types.js';
-import { publishEvents, recordEvent, type RecordedEvent } from '../events/outbox.js';
+import { publishEvents, recordEvent, recordEvents, type RecordedEvent } from '../events/outbox.js';
 
 /**
  * The one place where a connected account changes state: the row is updated (compare-and-swap
@@ -73,6 +73,30 @@ export function recordAccountCreated(tx: Transaction, account: AccountRef, conne
 }
 
 type DeletableAccount = AccountRef & { userId: string; alias: string | null; toolkit: string };
+
+/**
+ * Accounts created ACTIVE from imported credentials, with their `connection.imported` events,
+ * in the caller's transaction: one statement for all the rows, so that bulk imports are fast.
+ * Their ids are chosen by the caller, since each authenticates its credentials' ciphertext.
+ */
+export async function createImportedAccounts(
+  tx: Transaction,
+  rows: readonly (Prisma.ConnectedAccountCreateManyInput & { id: string })[],
+): Promise<RecordedEvent[]> {
+  if (rows.length === 0) return [];
+  await tx.connectedAccount.createMany({ data: rows.map((row) => ({ ...row, status: 'ACTIVE' as const, statusReason: null })) });
+  return recordEvents(
+    tx,
+    rows.map((row) => ({
+      projectId: row.projectId,
+      connectedAccountId: row.id,
+      connectLinkId: null,
+      type: 'connection.imported' as const,
+      status: 'ACTIVE' as const,
+      statusReason: null,
+    })),
+  );
+}
 
 /**
  * Deletes an account inside the caller's transaction; its events outlive it and say whose it was (for webhooks

@@ -115,7 +115,19 @@ export async function requestRefresh(endpoint: TokenEndpoint, refreshToken: stri
   if (error.success && PERMANENT_ERRORS.has(error.data.error)) {
     return { kind: 'rejected', error: error.data.error, description: error.data.error_description ?? null };
   }
-  return { kind: 'unavailable', error: error.success ? error.data.error : `http_${response.status}` };
+  return { kind: 'unavailable', error: error.success ? explained(error.data.error) : `http_${response.status}` };
+}
+
+/**
+ * invalid_client at refresh means the auth config's client is not the app the tokens were
+ * issued to (typical of imported accounts given the wrong auth config) or its secret changed.
+ * It is kept retryable, since fixing the auth config fixes the account, and said plainly.
+ */
+function explained(error: string): string {
+  return error === 'invalid_client'
+    ? "invalid_client: the provider refused the auth config's client id/secret. Refresh tokens only work with the OAuth app " +
+        'that issued them: an imported account needs the auth config of that app (fix its credentials with updateAuthConfig).'
+    : error;
 }
 
 /** RFC 7009 revocation; true when the provider confirmed (200). */

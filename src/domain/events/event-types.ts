@@ -8,6 +8,8 @@ export const CONNECTION_EVENTS = {
   'connection.initiated': 'authorize or ensureConnection created the account (INITIATED).',
   'connection.reauthorization_started': 'A new Connect Link started re-authorizing an existing account; its status is unchanged.',
   'connection.active': 'A flow completed: the account is ACTIVE.',
+  'connection.imported':
+    'importConnectedAccount (or `npm run import`) stored existing credentials: a new account, or new credentials for the same userId, toolkit and alias (ACTIVE; an INACTIVE account stays INACTIVE).',
   'connection.failed': 'A flow was refused or broke (FAILED, or the status kept on re-authorization).',
   'connection.expired': 'A link was not used in time (INITIATION_TIMEOUT).',
   'connection.refresh_failed': 'The provider refused a refresh for good (EXPIRED with the OAuth error as reason).',

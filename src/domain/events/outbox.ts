@@ -45,6 +45,26 @@ export async function recordEvent(tx: Transaction, event: NewConnectionEvent): P
   return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
 }
 
+/**
+ * `recordEvent` for many events, one statement per step instead of per event (bulk writes such
+ * as an import).
+ */
+export async function recordEvents(tx: Transaction, events: readonly NewConnectionEvent[]): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
+  const rows = await tx.connectionEvent.createManyAndReturn({
+    data: [...events],
+    select: { id: true, connectedAccountId: true, connectLinkId: true },
+  });
+  const now = new Date();
+  await tx.$executeRaw`
+    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid()::text, e.id, ev.id, ev.type, ${now}, ${now}
+    FROM "ConnectionEvent" ev JOIN "WebhookEndpoint" e ON e."projectId" = ev."projectId"
+    WHERE ev.id = ANY(${rows.map((row) => row.id)}::text[]) AND e.enabled
+      AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ev.type = ANY(e."eventTypes"))`;
+  return rows;
+}
+
 /** Publishes one event; false (logged) when the bus could not take it: it stays in the outbox. */
 async function publish(deps: CoreDeps, event: RecordedEvent): Promise<boolean> {
   try {
