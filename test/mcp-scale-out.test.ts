@@ -16,14 +16,19 @@ describe('MCP on two instances sharing PostgreSQL and Redis', () => {
   let b: TestApp;
   let provider: OAuthProvider;
   let client: Client | undefined;
+  let callbackOnB: string;
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     const apps = await Promise.all([1, 2].map(() => startTestApp(database, { REDIS_URL })));
     [a, b] = [apps[0]!, apps[1]!];
-    // Each instance's redirect URI is its own (no PUBLIC_URL here): the provider knows both.
-    const redirectUris = [a, b].map((app) => `${app.publicUrl}/connect/oauth2/callback`);
-    ({ provider } = await setUpOAuthToolkit(a, { clients: [{ ...CLIENT, redirectUris }] }));
+    // Each instance's redirect URI is its own (no PUBLIC_URL here): the provider knows both
+    // (it reads its clients at its first request, after this).
+    const redirectUris: string[] = [];
+    let redirectUri: string;
+    ({ provider, redirectUri } = await setUpOAuthToolkit(a, { clients: [{ ...CLIENT, redirectUris }] }));
+    callbackOnB = redirectUri.replace(a.publicUrl, b.publicUrl);
+    redirectUris.push(redirectUri, callbackOnB);
   });
   afterAll(async () => {
     await client?.close();
@@ -44,7 +49,7 @@ describe('MCP on two instances sharing PostgreSQL and Redis', () => {
     const onB = (url as string).replace(a.publicUrl, b.publicUrl);
     const browser = new Browser();
     const { history } = await browser.navigate(await clickConnect(browser, onB), { stopAt: [] });
-    expect(history.some((hop) => hop.startsWith(`${b.publicUrl}/connect/oauth2/callback`))).toBe(true);
+    expect(history.some((hop) => hop.startsWith(callbackOnB))).toBe(true);
 
     const done = await waiting;
     expect(done.structured).toEqual({ status: 'ACTIVE', statusReason: null, connectedAccountId, connectLinkId, finished: true });
