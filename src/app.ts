@@ -27,6 +27,7 @@ import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
 import { logoRoutes } from './http/logos.js';
+import { createMcpRoutes } from './mcp/http.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_SWEEPER_TIMINGS, startSweeper } from './sweeper.js';
 
@@ -88,7 +89,7 @@ function keyRingFallbackOf(target: DatabaseTarget): KeyRingFallback {
 
 /**
  * The composition root: one HTTP server for GraphQL (HTTP, SSE, WebSocket), the hosted Connect
- * Link pages and OAuth dance, and health checks; plus the sweeper.
+ * Link pages and OAuth dance, the MCP server, and health checks; plus the sweeper.
  */
 export function buildApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -182,11 +183,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     });
     const connect = createConnectRoutes(deps, rateLimiter);
     const logos = logoRoutes();
+    const mcp = createMcpRoutes(deps);
     handle = (req, res) => {
       void (async () => {
         if (await health(req, res)) return;
         if (logos(req, res)) return;
         if (await connect(req, res)) return;
+        if (await mcp(req, res)) return;
         await yoga(req, res);
       })().catch((error: unknown) => {
         logger.error({ err: error }, 'request failed');

@@ -5,11 +5,13 @@ import './connect-link.js';
 import './connected-account.js';
 import './connected-account-mutations.js';
 import './import.js';
+import './ensure-connection.js';
 import './key-rotation.js';
 import './project.js';
 import './proxy.js';
 import './session.js';
 import './session-revocation.js';
+import './session-update.js';
 import './toolkit.js';
 import './webhook.js';
 

@@ -15,6 +15,7 @@ import { requireApiKey, type Caller, type SessionCaller } from './caller.js';
 
 export const createSessionInputSchema = z.object({
   userId: z.string().trim().min(1).max(200),
+  displayName: z.string().trim().min(1).max(200).nullish(),
   toolkits: z.array(z.string().trim().min(1)).max(100).nullish(),
   authConfigIds: z.array(z.string().min(1)).max(100).nullish(),
   expiresInSeconds: z.number().int().min(60).max(SESSION_MAX_LIFETIME_SECONDS).nullish(),
@@ -54,6 +55,7 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
     data: {
       projectId,
       userId: input.userId,
+      displayName: input.displayName ?? null,
       toolkits: slugs,
       clientTokenHash: hashSecret(clientToken),
       expiresAt: new Date(Date.now() + (input.expiresInSeconds ?? SESSION_DEFAULT_LIFETIME_SECONDS) * 1000),
