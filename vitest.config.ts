@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The client package is tested built, as its users get it.
+    globalSetup: ['test/support/client-build.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file starts its own servers and databases; two cores fit two files at a time.
