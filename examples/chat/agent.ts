@@ -36,14 +36,13 @@ export function createAgent(connect: ConnectClient, mail: Pick<DemoMail, 'userIn
       if (!/\b(e-?mails?|mail|inbox)\b/i.test(text)) {
         return { kind: 'answer', text: 'I can read your Demo Mail. Try "summarize my emails".' };
       }
-      const session = await connect.session(sessionId);
-      const connection = session?.toolkits.find((entry) => entry.toolkit.slug === MAIL_TOOLKIT)?.connection;
-      if (connection?.status !== 'ACTIVE') {
-        const { connectLink } = await connect.authorize({ sessionId, toolkit: MAIL_TOOLKIT, callbackUrl, connectedAccountId: connection?.connectedAccount.id });
-        const { id, url, expiresAt } = connectLink;
-        return { kind: 'connect', text: `To read your mail I need access to Demo Mail. Connect it here: ${url}`, link: { id, url: url!, expiresAt } };
+      // One call: the ACTIVE account, or a link (the same one while it is pending) and a message.
+      const ensured = await connect.ensureConnection({ sessionId, toolkit: MAIL_TOOLKIT, callbackUrl });
+      if (ensured.connectLink?.url) {
+        const { id, url, expiresAt } = ensured.connectLink;
+        return { kind: 'connect', text: ensured.message, link: { id, url, expiresAt } };
       }
-      const { email, messages } = await readMail(connection.connectedAccount.id);
+      const { email, messages } = await readMail(ensured.connectedAccount.id);
       const lines = messages.map((message) => `• ${message.subject} (from ${message.from})`);
       return { kind: 'answer', connectedAs: email, text: `You have ${messages.length} new emails:\n${lines.join('\n')}` };
     },

@@ -4,6 +4,7 @@ import {
   CreateSessionDocument,
   DeleteConnectedAccountDocument,
   DisableConnectedAccountDocument,
+  EnsureConnectionDocument,
   EnableConnectedAccountDocument,
   IssueAccessTokenDocument,
   RevokeConnectedAccountDocument,
@@ -11,10 +12,12 @@ import {
   type AuthorizeInput,
   type ConnectedAccountsQueryVariables,
   type CreateSessionInput,
+  type EnsureConnectionInput,
 } from './generated/graphql.js';
 import { postOperation, type Operation } from './http.js';
 import type { ConnectionState, LinkOrAccount } from './status.js';
 import { createSubscriber } from './subscriber.js';
+import { callTool, toolDefinitionsFor, type ToolCallResult, type ToolDefinition } from './tools.js';
 import type { TransportName, WebSocketConstructor } from './transports.js';
 import { waitForConnection, type WaitOptions } from './wait.js';
 
@@ -33,17 +36,20 @@ export interface ConnectClientOptions {
   fetch?: typeof fetch;
 }
 
-function endpointsOf(url: string): { httpUrl: string; wsUrl: string } {
+function endpointsOf(url: string): { httpUrl: string; wsUrl: string; mcpUrl: string } {
   const parsed = new URL(url);
-  if (!parsed.pathname.replace(/\/+$/, '').endsWith('/graphql')) parsed.pathname = `${parsed.pathname.replace(/\/+$/, '')}/graphql`;
+  const base = parsed.pathname.replace(/\/+$/, '').replace(/\/graphql$/, '');
+  parsed.pathname = `${base}/mcp`;
+  const mcpUrl = parsed.toString();
+  parsed.pathname = `${base}/graphql`;
   const httpUrl = parsed.toString();
   parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { httpUrl, wsUrl: parsed.toString() };
+  return { httpUrl, wsUrl: parsed.toString(), mcpUrl };
 }
 
 /** The client of one server for one token. Call `close()` to end its subscriptions' sockets. */
 export function createConnectClient(options: ConnectClientOptions) {
-  const { httpUrl, wsUrl } = endpointsOf(options.url);
+  const { httpUrl, wsUrl, mcpUrl } = endpointsOf(options.url);
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   const http = { endpoint: httpUrl, token: options.token, fetch: fetchFn };
   const subscriber = createSubscriber({
@@ -66,6 +72,12 @@ export function createConnectClient(options: ConnectClientOptions) {
       return subscriber.transport;
     },
 
+    /**
+     * Makes sure the session's user is connected to a toolkit: the ACTIVE account (no link), or a
+     * Connect Link and a `message` to show as is (the same link while it is pending). Then
+     * `waitForConnection(payload)`.
+     */
+    ensureConnection: async (input: EnsureConnectionInput) => (await request(EnsureConnectionDocument, { input })).ensureConnection,
     /** A Connect Link for the session's user to connect a toolkit (or re-authorize an account). */
     authorize: async (input: AuthorizeInput) => (await request(AuthorizeDocument, { input })).authorize,
     /** Connected accounts, newest first; a session client token sees only its user's. */
@@ -90,6 +102,15 @@ export function createConnectClient(options: ConnectClientOptions) {
      */
     waitForConnection: (idOrLink: LinkOrAccount, waitOptions?: WaitOptions): Promise<ConnectionState> =>
       waitForConnection(subscriber, idOrLink, waitOptions),
+
+    /**
+     * The MCP server's five tools as JSON-schema function definitions, for agent frameworks that
+     * do not speak MCP. With a project API key the tools acting for a user take `sessionId`.
+     */
+    toolDefinitions: (): ToolDefinition[] => toolDefinitionsFor(options.token),
+    /** Runs a tool the model called, on the server's MCP endpoint; failures come back as `isError` results. */
+    handleToolCall: (name: string, args: Record<string, unknown> = {}, signal?: AbortSignal): Promise<ToolCallResult> =>
+      callTool({ mcpUrl, token: options.token, fetch: fetchFn }, name, args, signal),
 
     /** Closes the subscription sockets. */
     close: () => subscriber.dispose(),

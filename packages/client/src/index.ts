@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export type { ConnectionState, LinkOrAccount, WaitTarget } from './status.js';
 export type { TransportName } from './transports.js';
+export type { JsonSchemaObject, ToolCallResult, ToolDefinition } from './tools.js';
 export type { WaitOptions } from './wait.js';
 export * as operations from './generated/graphql.js';
 export type {
@@ -20,4 +21,5 @@ export type {
   ConnectedAccountFieldsFragment,
   ConnectionStatus,
   CreateSessionInput,
+  EnsureConnectionInput,
 } from './generated/graphql.js';

@@ -49,6 +49,8 @@ export type ConnectionStatus =
 export type CreateSessionInput = {
   /** Auth configs to use, at most one per toolkit. */
   authConfigs?: Array<string> | null | undefined;
+  /** The end user's name, shown on the hosted page instead of userId. */
+  displayName?: string | null | undefined;
   /** Lifetime of the session and its client token (default: no expiry). */
   expiresInSeconds?: number | null | undefined;
   /** Toolkit slugs the session may connect; omit for any. */
@@ -75,6 +77,18 @@ export type DisableConnectedAccountInput = {
 export type EnableConnectedAccountInput = {
   /** The account. */
   id: string;
+};
+
+/** Input of ensureConnection. */
+export type EnsureConnectionInput = {
+  /** Which of the user's accounts at the toolkit (default: the unnamed one). */
+  alias?: string | null | undefined;
+  /** Where to send the browser afterwards (an allowed origin of the project); gets status and connected_account_id. */
+  callbackUrl?: string | null | undefined;
+  /** The session of the end user. */
+  sessionId: string;
+  /** Slug of the toolkit the agent needs. */
+  toolkit: string;
 };
 
 /** Input of issueAccessToken. */
@@ -149,6 +163,13 @@ export type ConnectionStatusSubscriptionVariables = Exact<{
 
 
 export type ConnectionStatusSubscription = { connectionStatus: { status: ConnectionStatus, statusReason: string | null, occurredAt: string, connectLink: { id: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } | null } };
+
+export type EnsureConnectionMutationVariables = Exact<{
+  input: EnsureConnectionInput;
+}>;
+
+
+export type EnsureConnectionMutation = { ensureConnection: { status: ConnectionStatus, message: string, connectLink: { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
 
 export type ConnectedAccountFieldsFragment = { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } };
 
@@ -382,6 +403,37 @@ export const ConnectionStatusDocument = new TypedDocumentString(`
     name
   }
 }`) as unknown as TypedDocumentString<ConnectionStatusSubscription, ConnectionStatusSubscriptionVariables>;
+export const EnsureConnectionDocument = new TypedDocumentString(`
+    mutation EnsureConnection($input: EnsureConnectionInput!) {
+  ensureConnection(input: $input) {
+    status
+    message
+    connectLink {
+      ...ConnectLinkFields
+    }
+    connectedAccount {
+      ...ConnectedAccountFields
+    }
+  }
+}
+    fragment ConnectedAccountFields on ConnectedAccount {
+  id
+  status
+  statusReason
+  statusChangedAt
+  userId
+  alias
+  toolkit {
+    slug
+    name
+  }
+}
+fragment ConnectLinkFields on ConnectLink {
+  id
+  url
+  expiresAt
+  status
+}`) as unknown as TypedDocumentString<EnsureConnectionMutation, EnsureConnectionMutationVariables>;
 export const SessionDocument = new TypedDocumentString(`
     query Session($id: ID!) {
   session(id: $id) {
