@@ -52,7 +52,10 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
   const log = options.log ?? ((line: string) => console.log(line));
 
   // 1. The chat web server listens first: its origin is the Connect Links' callback target.
-  const chat = createServer((req, res) => void handle(req, res));
+  //    Requests wait until the set-up below is done.
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const chat = createServer((req, res) => void ready.then(() => handle(req, res)));
   await new Promise<void>((resolve) => chat.listen(options.chatPort ?? 3000, host, resolve));
   const chatUrl = `http://${host}:${(chat.address() as AddressInfo).port}`;
 
@@ -96,6 +99,7 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
   const agent = createAgent(connect, mail, `${chatUrl}/connected`);
   /** Chat id (what the browser holds) → Connect session id (what the agent acts in). */
   const chats = new Map<string, string>();
+  markReady();
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', chatUrl).pathname;
