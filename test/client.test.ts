@@ -16,12 +16,13 @@ import {
 import { startTestApp, TEST_ADMIN_KEY, TEST_ENCRYPTION_KEYS, type TestApp } from './support/app.js';
 import { CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase, createPostgresDatabase, type TestDatabase } from './support/databases.js';
+import { startFreezableProxy } from './support/freezable-proxy.js';
 import { startHttpOnlyProxy } from './support/http-only-proxy.js';
 
 const API_KEY_CREDENTIALS = { credentials: { scheme: 'API_KEY' as const, fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null };
 
 /** A client as a Node service would make one (`ws` for graphql-ws on Node 20). */
-function clientOf(url: string, token: string, options: { transport?: 'auto' | 'ws' | 'sse' } = {}) {
+function clientOf(url: string, token: string, options: { transport?: 'auto' | 'ws' | 'sse'; keepAliveMs?: number } = {}) {
   return createConnectClient({ url, token, webSocketImpl: WebSocket, ...options });
 }
 
@@ -134,6 +135,25 @@ describe('the client package against a running server', () => {
       expect(proxy.upgradesRefused()).toBeGreaterThan(0);
       expect(client.transport).toBe('sse');
 
+      await completeLink(app.deps, rawId(payload.connectLink.id), API_KEY_CREDENTIALS);
+      expect((await waiting).status).toBe('ACTIVE');
+      client.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('notices a connection that went silent (no pong) and resubscribes', async () => {
+    const proxy = await startFreezableProxy(app.port);
+    try {
+      const { session, clientToken } = await startSession(app, 'u_silent', ['openai']);
+      const client = clientOf(proxy.url, clientToken, { transport: 'ws', keepAliveMs: 300 });
+      const payload = await client.authorize({ sessionId: session.id, toolkit: 'openai' });
+      const { seen, onStatus } = firstState();
+      const waiting = client.waitForConnection(payload, { onStatus });
+      await seen;
+
+      proxy.freeze(); // the event below can no longer arrive on the old socket
       await completeLink(app.deps, rawId(payload.connectLink.id), API_KEY_CREDENTIALS);
       expect((await waiting).status).toBe('ACTIVE');
       client.close();

@@ -33,6 +33,11 @@ export interface ConnectClientOptions {
   webSocketImpl?: WebSocketConstructor;
   /** `auto` (default): WebSocket, SSE when a WebSocket cannot be opened. */
   transport?: 'auto' | TransportName;
+  /**
+   * WebSocket keep-alive: a ping this often, and a pong expected within the same time, else the
+   * connection counts as dropped and subscriptions resubscribe. Default 15 000.
+   */
+  keepAliveMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -59,6 +64,7 @@ export function createConnectClient(options: ConnectClientOptions) {
     fetch: fetchFn,
     webSocketImpl: options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? null,
     transport: options.transport ?? 'auto',
+    keepAliveMs: options.keepAliveMs ?? 15_000,
   });
 
   const request = <Result, Variables>(operation: Operation<Result, Variables>, variables?: Variables, signal?: AbortSignal) =>

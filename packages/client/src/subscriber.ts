@@ -17,6 +17,7 @@ export interface SubscriberOptions {
   /** null: no WebSocket in this runtime, so SSE only. */
   webSocketImpl: WebSocketConstructor | null;
   transport: 'auto' | TransportName;
+  keepAliveMs: number;
 }
 
 export interface Subscriber {
@@ -37,7 +38,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let current: TransportName | null = null;
   let useSse = options.transport === 'sse' || (options.transport === 'auto' && !options.webSocketImpl);
 
-  const wsTransport = () => (ws ??= createWsTransport(options.wsUrl, options.token, options.webSocketImpl));
+  const wsTransport = () => (ws ??= createWsTransport(options.wsUrl, options.token, options.webSocketImpl, options.keepAliveMs));
   const sseTransport = () => (sse ??= createSseTransport(options.httpUrl, options.token, options.fetch));
 
   function subscribe<Data>(request: SubscribeRequest, sink: SubscriptionSink<Data>): () => void {

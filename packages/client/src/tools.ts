@@ -84,7 +84,10 @@ export async function callTool(
     signal,
   });
   if (response.status === 401) throw new ConnectError('UNAUTHENTICATED', 'the MCP endpoint refused the token');
-  const answer = await answerOf(response, id);
+  const answer = await answerOf(response, id).catch((error: unknown) => {
+    if (error instanceof ConnectError) throw error;
+    throw new ConnectError(`HTTP_${response.status}`, `the MCP endpoint answered HTTP ${response.status} without a JSON-RPC answer`, { cause: error });
+  });
   if (answer.error) throw new ConnectError('MCP_ERROR', answer.error.message);
   const result = answer.result ?? {};
   return {

@@ -57,15 +57,34 @@ export interface WsTransport extends Transport {
   readonly everOpened: boolean;
 }
 
-export function createWsTransport(url: string, token: string, webSocketImpl: WebSocketConstructor): WsTransport {
+/**
+ * `keepAliveMs`: how often the client pings the server, and how long it waits for the pong. A
+ * connection that died silently (a laptop waking up, a NAT dropping state) sends no close frame;
+ * without a pong in time the socket is terminated, which the subscriptions see as a dropped
+ * connection and survive by subscribing again.
+ */
+export function createWsTransport(url: string, token: string, webSocketImpl: WebSocketConstructor, keepAliveMs: number): WsTransport {
   let everOpened = false;
+  let pongDeadline: ReturnType<typeof setTimeout> | undefined;
   const client: WsClient = createWsClient({
     url,
     webSocketImpl,
     connectionParams: { authorization: `Bearer ${token}` },
     lazy: true,
     retryAttempts: 0,
-    on: { opened: () => void (everOpened = true) },
+    keepAlive: keepAliveMs,
+    on: {
+      opened: () => void (everOpened = true),
+      ping: (received) => {
+        if (received) return;
+        clearTimeout(pongDeadline);
+        pongDeadline = setTimeout(() => client.terminate(), keepAliveMs);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongDeadline);
+      },
+      closed: () => clearTimeout(pongDeadline),
+    },
   });
   return {
     name: 'ws',
