@@ -24,6 +24,7 @@ import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
 import { createGraphQLServer } from './graphql/server.js';
 import { attachWebSocketServer } from './graphql/websocket.js';
 import { healthRoutes } from './http/health.js';
+import { createMcpRoutes } from './mcp/http.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_SWEEPER_TIMINGS, startSweeper } from './sweeper.js';
 
@@ -83,7 +84,7 @@ function keyRingFallbackOf(target: DatabaseTarget): KeyRingFallback {
 
 /**
  * The composition root: one HTTP server for GraphQL (HTTP, SSE, WebSocket), the hosted Connect
- * Link pages and OAuth dance, and health checks; plus the sweeper.
+ * Link pages and OAuth dance, the MCP server, and health checks; plus the sweeper.
  */
 export function buildApp(config: Config, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -166,10 +167,12 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       counters,
     });
     const connect = createConnectRoutes(deps, rateLimiter);
+    const mcp = createMcpRoutes(deps);
     handle = (req, res) => {
       void (async () => {
         if (await health(req, res)) return;
         if (await connect(req, res)) return;
+        if (await mcp(req, res)) return;
         await yoga(req, res);
       })().catch((error: unknown) => {
         logger.error({ err: error }, 'request failed');

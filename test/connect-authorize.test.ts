@@ -95,8 +95,9 @@ describe('authorize, sessions and auth configs', () => {
       { toolkit: { slug: 'anthropic' }, connection: null },
       { toolkit: { slug: 'openai' }, connection: { status: 'INITIATED', connectedAccount: { id: link.connectedAccount.id } } },
     ]);
-    const dup = await app.gql(AUTHORIZE, { input: { sessionId: session.id, toolkit: 'openai', alias: 'work' } }, clientToken);
-    expect(code(dup)).toBe('CONFLICT');
+    // The same alias again is the same account, re-authorized in place: never a second one.
+    const again = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai', alias: 'work' });
+    expect(again.connectedAccount.id).toBe(link.connectedAccount.id);
   });
 
   it('creates, updates, disables and deletes auth configs; secrets are never readable', async () => {

@@ -70,15 +70,17 @@ interface EncryptedRow {
 async function encryptedRows(prisma: PrismaClient): Promise<EncryptedRow[]> {
   const select = { id: true, encryptedCredentials: true, credentialsKeyId: true } as const;
   const where = { encryptedCredentials: { not: null } };
-  const [accounts, configs, hooks] = await Promise.all([
+  const [accounts, configs, hooks, links] = await Promise.all([
     prisma.connectedAccount.findMany({ where, select }),
     prisma.authConfig.findMany({ where, select }),
     prisma.webhookEndpoint.findMany({ select: { id: true, encryptedSecret: true, secretKeyId: true } }),
+    prisma.connectLink.findMany({ where: { encryptedToken: { not: null } }, select: { id: true, encryptedToken: true, tokenKeyId: true } }),
   ]);
   return [
     ...accounts.map((r) => ({ table: 'ConnectedAccount', id: r.id, ciphertext: r.encryptedCredentials!, keyId: r.credentialsKeyId })),
     ...configs.map((r) => ({ table: 'AuthConfig', id: r.id, ciphertext: r.encryptedCredentials!, keyId: r.credentialsKeyId })),
     ...hooks.map((r) => ({ table: 'WebhookEndpoint', id: r.id, ciphertext: r.encryptedSecret, keyId: r.secretKeyId })),
+    ...links.map((r) => ({ table: 'ConnectLink', id: r.id, ciphertext: r.encryptedToken!, keyId: r.tokenKeyId })),
   ];
 }
 

@@ -35,7 +35,8 @@ function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, bro
   return renderLinkPage({
     branding: brandingOf(link),
     toolkit: toolkitViewOf(link),
-    userId: link.session.userId,
+    // The raw userId is the developer's identifier, shown only when no display name was given.
+    userId: link.session.displayName ?? link.session.userId,
     scopes: oauth ? requestedScopes(link) : [],
     expiresAt: link.expiresAt,
     now: new Date(),

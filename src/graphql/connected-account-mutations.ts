@@ -45,8 +45,12 @@ builder.relayMutationField(
 );
 
 for (const [name, enabled, description] of [
-  ['enableConnectedAccount', true, 'Makes an INACTIVE account ACTIVE again.'],
-  ['disableConnectedAccount', false, 'Makes an ACTIVE account INACTIVE: credentials kept, issueAccessToken refuses.'],
+  ['enableConnectedAccount', true, "Makes an INACTIVE account ACTIVE again. A session client token may enable its own user's accounts."],
+  [
+    'disableConnectedAccount',
+    false,
+    "Makes an ACTIVE account INACTIVE: credentials kept, issueAccessToken refuses. A session client token may disable its own user's accounts.",
+  ],
 ] as const) {
   builder.relayMutationField(
     name,
@@ -56,7 +60,8 @@ for (const [name, enabled, description] of [
     },
     {
       description,
-      authScopes: { project: true },
+      // A session client token manages its own user's accounts ("disconnect my GitHub"); others are not found.
+      authScopes: { project: true, session: true },
       resolve: async (_root, { input }, ctx) => ({
         account: await setAccountEnabled(ctx.deps, ctx.principal, { id: input.id.id, enabled }),
       }),
@@ -77,8 +82,9 @@ builder.relayMutationField(
     inputFields: (t) => ({ id: t.globalID({ required: true, for: ConnectedAccountRef, description: 'The account.' }) }),
   },
   {
-    description: "Revokes the account's tokens at the provider (when it has a revocation endpoint) and erases them: REVOKED.",
-    authScopes: { project: true },
+    description:
+      "Revokes the account's tokens at the provider (when it has a revocation endpoint) and erases them: REVOKED. A session client token may revoke its own user's accounts.",
+    authScopes: { project: true, session: true },
     resolve: (_root, { input }, ctx) => revokeAccount(ctx.deps, ctx.principal, { id: input.id.id }),
   },
   {
@@ -100,8 +106,8 @@ builder.relayMutationField(
     }),
   },
   {
-    description: 'Deletes the account and its links; subscribers to it are completed.',
-    authScopes: { project: true },
+    description: "Deletes the account and its links; subscribers to it are completed. A session client token may delete its own user's accounts.",
+    authScopes: { project: true, session: true },
     resolve: (_root, { input }, ctx) => deleteAccount(ctx.deps, ctx.principal, { id: input.id.id, revoke: input.revoke ?? true }),
   },
   {

@@ -4,9 +4,11 @@ import './auth-config.js';
 import './connect-link.js';
 import './connected-account.js';
 import './connected-account-mutations.js';
+import './ensure-connection.js';
 import './key-rotation.js';
 import './project.js';
 import './session.js';
+import './session-update.js';
 import './toolkit.js';
 import './webhook.js';
 

@@ -17,6 +17,10 @@ export const SessionRef = builder.prismaNode('Session', {
   findUnique: (id, ctx) => ({ id, AND: [visibleSessionsWhere(ctx.principal)] }),
   fields: (t) => ({
     userId: t.exposeString('userId', { description: "The developer's identifier of the end user." }),
+    displayName: t.exposeString('displayName', {
+      nullable: true,
+      description: 'The end user\'s name as the hosted page shows it; without one, the page shows userId.',
+    }),
     allowedToolkits: t.exposeStringList('toolkits', {
       description: 'Slugs this session may connect; empty means any toolkit.',
     }),
@@ -77,6 +81,7 @@ builder.relayMutationField(
     description: 'Input of createSession.',
     inputFields: (t) => ({
       userId: t.string({ required: true, description: "Your identifier of the end user." }),
+      displayName: t.string({ description: "The end user's name, shown on the hosted page instead of userId." }),
       toolkits: t.stringList({ description: 'Toolkit slugs the session may connect; omit for any.' }),
       authConfigs: t.globalIDList({ for: AuthConfigRef, description: 'Auth configs to use, at most one per toolkit.' }),
       expiresInSeconds: t.int({ description: 'Lifetime of the session and its client token (default: no expiry).' }),
@@ -88,6 +93,7 @@ builder.relayMutationField(
     resolve: async (_root, { input }, ctx) =>
       createSession(ctx.deps, ctx.principal, {
         userId: input.userId,
+        displayName: input.displayName,
         toolkits: input.toolkits,
         authConfigIds: input.authConfigs?.map((ref) => ref.id),
         expiresInSeconds: input.expiresInSeconds,

@@ -6,7 +6,7 @@ import { footer, icons, projectLogo, renderDocument, toolkitLogo, type Branding,
 export interface LinkPageModel {
   branding: Branding;
   toolkit: ToolkitView;
-  /** The developer's id for the end user, shown as "Connecting <toolkit> for <userId>". */
+  /** Who connects: the session's display name, else the developer's id, as "Connecting <toolkit> for <userId>". */
   userId: string;
   /** Requested OAuth scopes; the section is omitted when empty. */
   scopes: readonly string[];

@@ -11,6 +11,7 @@ import { requireApiKey, type Caller, type SessionCaller } from './caller.js';
 
 export const createSessionInputSchema = z.object({
   userId: z.string().trim().min(1).max(200),
+  displayName: z.string().trim().min(1).max(200).nullish(),
   toolkits: z.array(z.string().trim().min(1)).max(100).nullish(),
   authConfigIds: z.array(z.string().min(1)).max(100).nullish(),
   expiresInSeconds: z.number().int().min(60).max(30 * 24 * 3600).nullish(),
@@ -50,6 +51,7 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
     data: {
       projectId,
       userId: input.userId,
+      displayName: input.displayName ?? null,
       toolkits: slugs,
       clientTokenHash: hashSecret(clientToken),
       expiresAt: input.expiresInSeconds ? new Date(Date.now() + input.expiresInSeconds * 1000) : null,

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { ConnectLink } from '../../generated/prisma/client.js';
+import type { ConnectedAccount, ConnectLink, Toolkit } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
+import { startConnection, type StartedLink, type StartMode } from './start-connection.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
-import { publishEvents } from '../events/outbox.js';
 import { isOAuthScheme, resolveAuthConfig } from '../toolkits/auth-configs.js';
-import { changeAccount, recordAccountCreated } from './account-state.js';
 import {
   asFieldValues,
   assertEndpointsResolvable,
@@ -17,7 +16,8 @@ import {
 import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
 
-const LINK_TOKEN_PREFIX = 'cl_';
+export type Authorized = StartedLink & { toolkit: Toolkit; url: string };
+export type ActiveConnection = { kind: 'active'; account: ConnectedAccount; toolkit: Toolkit };
 
 const authorizeInputSchema = z.object({
   sessionId: z.string().min(1),
@@ -51,10 +51,13 @@ function checkCallbackUrl(callbackUrl: string, allowedOrigins: readonly string[]
 
 /**
  * Starts a connection for the session's user: creates the connected account (INITIATED), or
- * re-authorizes an existing one in place, plus a single-use Connect Link. Returns the link's
- * token once; only its hash is stored.
+ * re-authorizes the user's existing account at the toolkit (and alias) in place, plus a
+ * single-use Connect Link. In `ensure` mode, an ACTIVE account is returned as is and a pending
+ * link of an earlier call is handed back (see startConnection).
  */
-export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) {
+export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown): Promise<Authorized>;
+export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown, mode: 'ensure'): Promise<Authorized | ActiveConnection>;
+export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown, mode: StartMode = 'authorize') {
   const input = parseInput(authorizeInputSchema, raw, 'authorize input');
   const { prisma } = deps;
   const session = await prisma.session.findFirst({
@@ -82,60 +85,22 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown) 
   });
   if (isOAuthScheme(authConfig.authScheme)) assertEndpointsResolvable(toolkit, authConfig);
 
-  const token = newSecret(LINK_TOKEN_PREFIX);
-  const expiresAt = new Date(Date.now() + session.project.connectLinkTtlSeconds * 1000);
-  const { link, account, event } = await prisma
-    .$transaction(async (tx) => {
-      const existing = input.connectedAccountId
-        ? await tx.connectedAccount.findFirst({
-            where: { id: input.connectedAccountId, projectId: caller.projectId },
-          })
-        : null;
-      if (input.connectedAccountId) {
-        if (!existing) throw notFound('Connected account');
-        if (existing.userId !== session.userId || existing.toolkitId !== toolkit.id) {
-          throw new DomainError('BAD_USER_INPUT', "The connected account is not this session's user's account at this toolkit.");
-        }
-        if (existing.status === 'REVOKED') throw new DomainError('BAD_USER_INPUT', 'A revoked account cannot be re-authorized.');
-      }
-      const account =
-        existing ??
-        (await tx.connectedAccount.create({
-          data: {
-            projectId: caller.projectId,
-            userId: session.userId,
-            toolkitId: toolkit.id,
-            authConfigId: authConfig.id,
-            alias: input.alias ?? null,
-          },
-        }));
-      const link = await tx.connectLink.create({
-        data: {
-          tokenHash: hashSecret(token),
-          sessionId: session.id,
-          connectedAccountId: account.id,
-          authConfigId: authConfig.id,
-          callbackUrl: input.callbackUrl ?? null,
-          expiresAt,
-        },
-      });
-      const event = existing
-        ? await changeAccount(tx, existing, {
-            type: 'connection.reauthorization_started',
-            eventStatus: 'INITIATED',
-            connectLinkId: link.id,
-          })
-        : await recordAccountCreated(tx, account, link.id);
-      return { link, account, event };
-    })
-    .catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'P2002') {
-        throw new DomainError('CONFLICT', `The alias "${input.alias}" is already used for this user and toolkit.`);
-      }
-      throw error;
-    });
-  await publishEvents(deps, [event]);
-  return { link, account, token, url: connectLinkUrl(deps.publicUrl, token) };
+  const started = await startConnection(
+    deps,
+    {
+      projectId: caller.projectId,
+      session,
+      toolkitId: toolkit.id,
+      authConfigId: authConfig.id,
+      alias: input.alias ?? null,
+      callbackUrl: input.callbackUrl ?? null,
+      connectedAccountId: input.connectedAccountId ?? null,
+      linkTtlSeconds: session.project.connectLinkTtlSeconds,
+    },
+    mode,
+  );
+  if (started.kind === 'active') return { ...started, toolkit };
+  return { ...started, toolkit, url: connectLinkUrl(deps.publicUrl, started.token) };
 }
 
 /** What the hosted pages and the OAuth dance need to know about a link. */

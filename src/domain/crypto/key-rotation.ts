@@ -40,6 +40,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   encryptedColumn({ table: 'ConnectedAccount', idColumn: 'id', ciphertextColumn: 'encryptedCredentials', keyIdColumn: 'credentialsKeyId' }),
   encryptedColumn({ table: 'AuthConfig', idColumn: 'id', ciphertextColumn: 'encryptedCredentials', keyIdColumn: 'credentialsKeyId' }),
   encryptedColumn({ table: 'WebhookEndpoint', idColumn: 'id', ciphertextColumn: 'encryptedSecret', keyIdColumn: 'secretKeyId' }),
+  encryptedColumn({ table: 'ConnectLink', idColumn: 'id', ciphertextColumn: 'encryptedToken', keyIdColumn: 'tokenKeyId' }),
 ];
 
 /** What one rotation run did to one table. */
