@@ -80,10 +80,13 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['deleteAuthConfig', `mutation($id: ID!) { deleteAuthConfig(input: { id: $id }) { deletedAuthConfigId } }`, () => ({ id: ids.authConfig })],
     ['createSession(pin)', `mutation($id: ID!) { createSession(input: { userId: "x", authConfigs: [$id] }) { clientToken } }`, () => ({ id: ids.authConfig })],
     ['authorize', `mutation($id: ID!) { authorize(input: { sessionId: $id, toolkit: "openai" }) { connectLink { url } } }`, () => ({ id: ids.session })],
+    ['ensureConnection', `mutation($id: ID!) { ensureConnection(input: { sessionId: $id, toolkit: "openai" }) { message connectLink { url } } }`, () => ({ id: ids.session })],
+    ['updateSession', `mutation($id: ID!) { updateSession(input: { id: $id, toolkits: [], displayName: "x" }) { session { id } } }`, () => ({ id: ids.session })],
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
     ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['nodes', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, () => ({ ids: [ids.toolkit, ids.authConfig, ids.session, ids.link, ids.account, ids.webhookEndpoint, ids.apiKey] })],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
+    ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
     ['node(webhookEndpoint)', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: ids.webhookEndpoint })],
     ['webhookEndpoints', `{ webhookEndpoints { edges { node { id } } } }`, () => ({})],
@@ -169,6 +172,8 @@ describe('tenancy: no operation crosses projects or sessions', () => {
       { a: ids.account, c: ids.authConfig },
     );
     expect(check.data).toEqual({ a: { status: 'ACTIVE' }, c: { enabled: true } });
+    const session = await app.gql(`query($id: ID!) { node(id: $id) { ... on Session { allowedToolkits displayName } } }`, { id: ids.session });
+    expect(session.data!.node).toEqual({ allowedToolkits: ['openai'], displayName: null });
     const endpoint = await app.gql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled } } }`, { id: ids.webhookEndpoint });
     expect(endpoint.data!.node).toEqual({ enabled: true });
     const apiKey = await app.gql(`query($id: ID!) { node(id: $id) { ... on ApiKey { revokedAt } } }`, { id: ids.apiKey });
