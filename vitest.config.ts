@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -9,8 +9,12 @@ export default defineConfig({
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
-    // The client package is tested built, as its users get it.
-    globalSetup: ['test/support/client-build.ts'],
+    // Tests of the test harness itself (the loopback OAuth server, the cookie jar) run with
+    // `npm run test:harness`, not with the product's suite.
+    exclude: process.env.TEST_HARNESS ? configDefaults.exclude : [...configDefaults.exclude, 'test/harness/**'],
+    // global-setup prepares the test databases; client-build builds the client package, which
+    // the tests use built, as its users get it.
+    globalSetup: ['test/support/global-setup.ts', 'test/support/client-build.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file starts its own servers and databases; two cores fit two files at a time.

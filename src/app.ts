@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import { createConnectRoutes } from './connect/index.js';
 import { createHostedRateLimiter, DEFAULT_HOSTED_RATE_LIMITS, type HostedRateLimitOptions } from './connect/rate-limit.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/index.js';
+import { readTemplate, templateFile } from './db/pglite-template.js';
 import { createRefresher, DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from './domain/connections/refresh.js';
+import { createStatusWatch, STATUS_CHECK_MS, type StatusWatch } from './domain/connections/status-watch.js';
 import type { CoreDeps, DomainDeps } from './domain/deps.js';
 import {
   createWebhookDelivery,
@@ -14,7 +16,7 @@ import {
 } from './domain/events/webhook-delivery.js';
 import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js';
 import { bootstrapDefaultProject } from './domain/access/projects.js';
-import { syncCatalog } from './domain/toolkits/catalog-sync.js';
+import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -53,8 +55,12 @@ export interface AppOptions {
   sweepIntervalMs?: number;
   /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
   relayAfterMs?: number;
+  /** How often rows past their retention are deleted (default 1 min; a bounded batch each time). */
+  retentionIntervalMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
   accessCheckIntervalMs?: number;
+  /** How often open status subscriptions are compared with the database, in case an event was missed (default 15 s). */
+  statusCheckIntervalMs?: number;
   /** Webhook retries, timeouts and batch size. */
   webhookDelivery?: Partial<WebhookDeliveryPolicy>;
   /** Token refresh margins, backoff and claim lease. */
@@ -89,18 +95,21 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
   let accessWatch: AccessWatch | undefined;
+  let statusWatch: StatusWatch | undefined;
   const sockets = new Set<Socket>();
 
   async function start(port = config.port): Promise<StartedApp> {
     const began = performance.now();
     const target = options.database ?? databaseTargetOf(config);
     const keyRing = await loadKeyRing(config.encryptionKeys, keyRingFallbackOf(target), (m) => logger.warn(m));
-    database = await openDatabase(target);
+    database = await openDatabase(target, {
+      pgliteTemplate: async () => readTemplate(await templateFile(catalogFingerprint())),
+    });
     const db = database;
     if (db.appliedMigrations.length > 0) {
       logger.info({ migrations: db.appliedMigrations }, 'applied database migrations');
     }
-    bus = createEventBus(config.redisUrl);
+    bus = createEventBus(config.redisUrl, logger);
     await bus.ready();
     const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
     const catalog = await syncCatalog(db.prisma);
@@ -140,7 +149,12 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
     };
-    const deps: DomainDeps = { ...core, refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }) };
+    statusWatch = createStatusWatch(core, options.statusCheckIntervalMs ?? STATUS_CHECK_MS);
+    const deps: DomainDeps = {
+      ...core,
+      refresher: createRefresher(core, { ...DEFAULT_REFRESH_TIMINGS, ...options.refresh }),
+      statusWatch,
+    };
     const graphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.graphqlLimits };
     accessWatch = createAccessWatch(db.prisma, logger, options.accessCheckIntervalMs);
     const yoga = createGraphQLServer(deps, { limits: graphqlLimits, corsOrigins: config.corsOrigins, accessWatch });
@@ -166,10 +180,15 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
     };
     wss = attachWebSocketServer(httpServer, yoga, { prisma: db.prisma, accessWatch, logger, limits: graphqlLimits });
-    stopSweeper = startSweeper(deps, {
-      intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
-      relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
-    });
+    stopSweeper = startSweeper(
+      deps,
+      {
+        intervalMs: options.sweepIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.intervalMs,
+        relayAfterMs: options.relayAfterMs ?? DEFAULT_SWEEPER_TIMINGS.relayAfterMs,
+        retentionIntervalMs: options.retentionIntervalMs ?? DEFAULT_SWEEPER_TIMINGS.retentionIntervalMs,
+      },
+      config.retention,
+    );
 
     logger.info(
       { port: actualPort, publicUrl, database: db.kind, eventBus: config.redisUrl ? 'redis' : 'in-process', startupMs: Math.round(performance.now() - began) },
@@ -181,6 +200,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   async function stop(): Promise<void> {
     await stopSweeper?.();
     accessWatch?.stop();
+    statusWatch?.stop();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -199,6 +219,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     stopSweeper = undefined;
     counters = undefined;
     accessWatch = undefined;
+    statusWatch = undefined;
   }
 
   return { start, stop };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RetentionPolicy } from './domain/events/retention.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,10 @@ const corsOriginSchema = z.union([
 ]);
 
 /** The environment the server reads, with its defaults. Documented one-to-one in README.md. */
+function retentionDays(fallback: number) {
+  return z.coerce.number({ error: 'must be a number of days' }).int({ error: 'must be a whole number of days' }).min(0).max(36_500).default(fallback);
+}
+
 export const configSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -55,6 +60,10 @@ export const configSchema = z.object({
       .pipe(z.array(corsOriginSchema).min(1, { error: 'must list at least one origin, or be *' }))
       .optional(),
   ),
+  // Days finished rows are kept (0: forever); rows still needed are never deleted.
+  RETENTION_EVENTS_DAYS: retentionDays(30),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: retentionDays(30),
+  RETENTION_CONNECT_LINKS_DAYS: retentionDays(7),
 });
 
 type Env = z.output<typeof configSchema>;
@@ -76,6 +85,8 @@ export interface Config {
   corsOrigins: readonly string[];
   /** Operator-provided OAuth apps per toolkit, keyed by {@link managedAppKey} of the slug. */
   managedOAuthApps: ReadonlyMap<string, { clientId: string; clientSecret: string }>;
+  /** How long finished events, webhook deliveries and Connect Links are kept. */
+  retention: RetentionPolicy;
 }
 
 /** `my-crm` → `MY_CRM`: how a toolkit slug appears in TOOLKIT_<SLUG>_CLIENT_ID. */
@@ -135,5 +146,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parsed.TRUST_PROXY || undefined,
     corsOrigins: parsed.CORS_ORIGINS?.length ? parsed.CORS_ORIGINS : ['*'],
     managedOAuthApps: managed.apps,
+    retention: {
+      eventsDays: parsed.RETENTION_EVENTS_DAYS,
+      webhookDeliveriesDays: parsed.RETENTION_WEBHOOK_DELIVERIES_DAYS,
+      connectLinksDays: parsed.RETENTION_CONNECT_LINKS_DAYS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
+import { chromiumExecutable, launchChromium } from './support/chromium.js';
 import { authorizeLink, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
@@ -9,7 +10,6 @@ import { setUpOAuthToolkit, setUpTenantedToolkit } from './support/oauth-flow.js
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
@@ -39,18 +39,7 @@ describe('the hosted pages in Chromium', () => {
     ({ provider } = await setUpOAuthToolkit(app));
     ({ provider: tenantProvider } = await setUpTenantedToolkit(app));
     await app.gql(`mutation { updateProject(input: { name: "Acme Assistant", accentColor: "#0e7490" }) { project { id } } }`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -135,5 +124,26 @@ describe('the hosted pages in Chromium', () => {
     await page.getByTestId('connect-error').waitFor();
     await screenshot(page, 'unknown-link');
     await context.close();
+  });
+});
+
+describe('finding a Chromium on a fresh machine', () => {
+  it('uses the build that npm install brings when the system has none', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    delete process.env.CHROMIUM_PATH;
+    try {
+      const path = await chromiumExecutable([]);
+      expect(path).not.toMatch(/^\/usr\/bin\//);
+      const browser = await chromium.launch({ executablePath: path, args: ['--headless', '--no-sandbox', '--no-zygote'] });
+      try {
+        const page = await browser.newPage();
+        await page.setContent('<p data-testid="probe">rendered</p>');
+        expect(await page.getByTestId('probe').textContent()).toBe('rendered');
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      if (saved !== undefined) process.env.CHROMIUM_PATH = saved;
+    }
   });
 });

@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       corsOrigins: ['*'],
       managedOAuthApps: new Map(),
+      retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 },
     });
   });
 

@@ -3,6 +3,7 @@ import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/app.js';
 import { authorizeLink, CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { ensure, submitApiKeyForm } from './support/ensure.js';
+import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
 // On PostgreSQL, so that concurrent calls really run on several connections at once.
 describe('ensureConnection', () => {
@@ -42,6 +43,20 @@ describe('ensureConnection', () => {
       connectedAccount: { id: first.connectedAccount.id, status: 'ACTIVE' },
       connectLink: null,
     });
+  });
+
+  it('is the whole GraphQL loop with connectionStatus: one call to start, one subscription to wait', async () => {
+    const { session, clientToken } = await startSession(app, 'u_loop', ['openai']);
+    const started = await ensure(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
+    const status = subscribe(wsClient(app.port, clientToken), CONNECTION_STATUS, { connectLinkId: started.connectLink!.id });
+    expect((await status.next()).data.connectionStatus.status).toBe('INITIATED');
+    await submitApiKeyForm(started.connectLink!.url);
+    expect((await status.next()).data.connectionStatus).toMatchObject({
+      status: 'ACTIVE',
+      connectedAccount: { id: started.connectedAccount.id, status: 'ACTIVE' },
+    });
+    await status.completed;
+    await status.close();
   });
 
   it('yields one account and one link for 10 concurrent calls', async () => {

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/index.js';
+import { readMigrations } from '../src/db/migrations.js';
 import { startTestApp } from './support/app.js';
 import { createPostgresDatabase } from './support/databases.js';
 import { startServerProcess } from './support/server-process.js';
@@ -46,6 +48,8 @@ describe('the embedded default', () => {
     const dataDir = await tempDir();
     const target = { target: { kind: 'pglite' as const, dataDir }, drop: async () => undefined };
     const first = await startTestApp(target, { ADMIN_API_KEY: '' });
+    // A new data directory starts as a copy of the template npm install prepared: nothing to migrate.
+    expect(first.database.appliedMigrations).toEqual([]);
     const key = first.createdApiKey!;
     expect(key).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
     const created = await first.gql(
@@ -105,4 +109,16 @@ describe('npm start', () => {
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('Invalid environment variable PORT: must be a number');
   });
+});
+
+describe('the embedded database without a prepared template', () => {
+  it('creates and migrates a new data directory itself', async () => {
+    const dataDir = await tempDir();
+    const db = await openDatabase({ kind: 'pglite', dataDir }, { pgliteTemplate: async () => undefined });
+    try {
+      expect(db.appliedMigrations).toEqual((await readMigrations()).map((m) => m.name));
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -81,6 +83,8 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['ensureConnection', `mutation($id: ID!) { ensureConnection(input: { sessionId: $id, toolkit: "openai" }) { message connectLink { url } } }`, () => ({ id: ids.session })],
     ['updateSession', `mutation($id: ID!) { updateSession(input: { id: $id, toolkits: [], displayName: "x" }) { session { id } } }`, () => ({ id: ids.session })],
     ['issueAccessToken', ISSUE_ACCESS_TOKEN, () => ({ id: ids.account })],
+    ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
+    ['nodes', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, () => ({ ids: [ids.toolkit, ids.authConfig, ids.session, ids.link, ids.account, ids.webhookEndpoint, ids.apiKey] })],
     ['disableConnectedAccount', `mutation($id: ID!) { disableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['enableConnectedAccount', `mutation($id: ID!) { enableConnectedAccount(input: { id: $id }) { connectedAccount { id } } }`, () => ({ id: ids.account })],
     ['revokeConnectedAccount', `mutation($id: ID!) { revokeConnectedAccount(input: { id: $id }) { providerRevoked } }`, () => ({ id: ids.account })],
@@ -97,6 +101,23 @@ describe('tenancy: no operation crosses projects or sessions', () => {
     ['rotateEncryptionKeys', `mutation { rotateEncryptionKeys(input: {}) { complete } }`, () => ({})],
     ['deleteConnectedAccount', `mutation($id: ID!) { deleteConnectedAccount(input: { id: $id }) { deletedConnectedAccountId } }`, () => ({ id: ids.account })],
   ];
+
+  // Operations that act only on the caller's own project, whatever ids they are given.
+  const ownProjectOnly: Record<string, string> = {
+    project: "reads the caller's project",
+    updateProject: "changes the caller's project",
+    createToolkit: "creates in the caller's project",
+    createWebhookEndpoint: "creates in the caller's project",
+    connectionStatus: 'subscribes by id: checked on its own below',
+  };
+
+  it('covers every query, mutation and subscription of the schema', () => {
+    const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const all = roots.flatMap((root) => Object.keys(root?.getFields() ?? {}));
+    const covered = new Set(operations.map(([name]) => name.replace(/\(.*\)$/, '')));
+    expect(all.filter((name) => !covered.has(name) && !(name in ownProjectOnly))).toEqual([]);
+  });
 
   function leaks(result: { data?: any; errors?: { extensions?: Record<string, any> }[] }): string | null {
     if (result.errors?.length) {

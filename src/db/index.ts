@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -9,11 +9,14 @@ import { applyMigrations, readMigrations, type MigrationConnection } from './mig
 
 export type { PrismaClient } from '../generated/prisma/client.js';
 
-/** Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests). */
+/**
+ * Where the data lives: a PostgreSQL URL, a PGlite directory, or PGlite in memory (tests), which
+ * may start from a copy of a prepared data directory (`PGlite.dumpDataDir()`) instead of empty.
+ */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' };
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
 
 export interface Database {
   prisma: PrismaClient;
@@ -25,9 +28,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** For a PGlite directory that does not exist yet: a prepared data directory to start from. */
+  pgliteTemplate?: () => Promise<Blob | undefined>;
+}
+
 /** Opens the database, applies pending migrations, and returns a ready Prisma client. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target);
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target, options);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -55,14 +63,16 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPGlite(target: { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' }) {
+async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions) {
   let pglite: PGlite;
   if (target.kind === 'pglite') {
     const dir = resolve(target.dataDir, 'pglite');
+    const exists = await access(resolve(dir, 'PG_VERSION')).then(() => true, () => false);
+    const template = exists ? undefined : await options.pgliteTemplate?.();
     await mkdir(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    pglite = await PGlite.create(dir, template ? { loadDataDir: template } : {});
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
   }
   const connection: MigrationConnection = {
     query: async <Row>(sql: string, params?: unknown[]) =>

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import type { Refresher } from './connections/refresh.js';
+import type { StatusWatch } from './connections/status-watch.js';
 import type { KeyRing } from './crypto/encryption.js';
 import type { WebhookDelivery } from './events/webhook-delivery.js';
 
@@ -23,4 +24,6 @@ export interface CoreDeps {
 export interface DomainDeps extends CoreDeps {
   /** Token refresh, once per burst across every instance. */
   refresher: Refresher;
+  /** Re-reads open status subscriptions that may have missed an event (bus outage, safety net). */
+  statusWatch: StatusWatch;
 }

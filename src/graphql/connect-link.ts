@@ -30,7 +30,7 @@ export const ConnectLinkRef = builder.prismaNode('ConnectLink', {
   fields: (t) => ({
     url: t.string({
       nullable: true,
-      description: 'The link to show the user. Returned only by authorize: the server keeps a hash, not the token.',
+      description: 'The link to show the user. Returned only by authorize and ensureConnection: other reads do not carry it.',
       resolve: (link) => (link as ConnectLinkShape).url ?? null,
     }),
     status: t.expose('status', { type: ConnectLinkStatusEnum, description: 'Current status.' }),
@@ -51,7 +51,7 @@ builder.relayMutationField(
       callbackUrl: t.string({
         description: "Where to send the browser afterwards (an allowed origin of the project); gets status and connected_account_id.",
       }),
-      alias: t.string({ description: 'Name for a new account, unique per user and toolkit.' }),
+      alias: t.string({ description: "Which of the user's accounts at the toolkit (unique per user and toolkit); default: the unnamed one." }),
       connectedAccountId: t.globalID({
         for: ConnectedAccountRef,
         description: 'Re-authorize this existing account in place (same id; status kept until success).',
@@ -60,7 +60,8 @@ builder.relayMutationField(
     }),
   },
   {
-    description: 'Creates a Connect Link for the session user to connect a toolkit, and its connected account.',
+    description:
+      "Creates a Connect Link for the session user to connect a toolkit. Re-authorizes the user's existing account at the toolkit (and alias) in place, or creates it (INITIATED): never a second one.",
     authScopes: { project: true, session: true },
     resolve: async (_root, { input }, ctx) => {
       const result = await authorize(ctx.deps, ctx.principal, {

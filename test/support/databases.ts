@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { DatabaseTarget } from '../../src/db/index.js';
 
 /** The local PostgreSQL every developer and CI machine has (trust auth). */
@@ -35,8 +37,15 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
+let template: Promise<Blob> | undefined;
+
+/**
+ * An in-memory PGlite that starts as a copy of the migrated, catalog-holding template the global
+ * set-up prepared (the app's start then finds nothing to migrate or sync).
+ */
 export async function createPGliteDatabase(): Promise<TestDatabase> {
-  return { target: { kind: 'pglite-memory' }, drop: async () => undefined };
+  template ??= readFile(inject('pgliteTemplate')).then((bytes) => new Blob([bytes]));
+  return { target: { kind: 'pglite-memory', loadDataDir: await template }, drop: async () => undefined };
 }
 
 /** Runs a suite once per mode: embedded PGlite (in memory) and the local PostgreSQL. */

@@ -1,6 +1,7 @@
 import type { ConnectionEvent, ConnectionStatus } from '../../generated/prisma/client.js';
 import { followBus } from '../../events/bus.js';
 import type { DomainDeps } from '../deps.js';
+import { accountMarker, type WatchHandle, type WatchTarget } from './status-watch.js';
 
 /** One state of a connection as a subscriber sees it. */
 export interface StatusEvent {
@@ -24,33 +25,51 @@ function fromEvent(event: ConnectionEvent): StatusEvent {
   };
 }
 
+/** Registers a subscription with the status watch for as long as it is open. */
+function watched(deps: DomainDeps, target: WatchTarget) {
+  const ref: { handle?: WatchHandle } = {};
+  const nudges = (nudge: () => void) => {
+    ref.handle = deps.statusWatch.register(target, nudge);
+    return () => ref.handle?.close();
+  };
+  return { nudges, seen: (marker: string) => ref.handle?.seen(marker) };
+}
+
 /**
  * The flow of one Connect Link: its current state, then every change, ending after the flow's
  * outcome. The bus subscription is live before the current state is read, so a change
- * committed meanwhile is not lost (and is not repeated: events are de-duplicated by id).
+ * committed meanwhile is not lost (and is not repeated: events are de-duplicated by id). When
+ * the status watch says an event may have been missed, the latest one is read again.
  */
 export function watchConnectLink(deps: DomainDeps, connectLinkId: string): AsyncIterableIterator<StatusEvent> {
-  return followBus(deps.bus, deps.bus.subscribe('link:changed', connectLinkId), async function* (changes) {
-    const current = await deps.prisma.connectionEvent.findFirst({
-      where: { connectLinkId },
-      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-    });
-    if (!current) return;
-    const seen = new Set([current.id]);
-    let last = current;
-    yield fromEvent(current);
-    if (FLOW_ENDS.includes(current.status)) return;
-    for await (const change of changes) {
-      if (seen.has(change.eventId)) continue;
-      seen.add(change.eventId);
-      const event = await deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } });
-      // Redis may deliver an older event after a newer one was read as the current state.
-      if (!event || event.occurredAt < last.occurredAt) continue;
-      last = event;
-      yield fromEvent(event);
-      if (FLOW_ENDS.includes(event.status)) return;
-    }
-  });
+  const watch = watched(deps, { kind: 'link', id: connectLinkId });
+  const latest = () =>
+    deps.prisma.connectionEvent.findFirst({ where: { connectLinkId }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
+  return followBus(
+    deps.bus,
+    deps.bus.subscribe('link:changed', connectLinkId),
+    async function* (changes) {
+      const current = await latest();
+      if (!current) return;
+      const seen = new Set([current.id]);
+      let last = current;
+      watch.seen(current.id);
+      yield fromEvent(current);
+      if (FLOW_ENDS.includes(current.status)) return;
+      for await (const change of changes) {
+        if (change && seen.has(change.eventId)) continue;
+        const event = change ? await deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } }) : await latest();
+        // Redis may deliver an older event after a newer one was read as the current state.
+        if (!event || seen.has(event.id) || event.occurredAt < last.occurredAt) continue;
+        seen.add(event.id);
+        last = event;
+        watch.seen(event.id);
+        yield fromEvent(event);
+        if (FLOW_ENDS.includes(event.status)) return;
+      }
+    },
+    watch.nudges,
+  );
 }
 
 /**
@@ -58,28 +77,34 @@ export function watchConnectLink(deps: DomainDeps, connectLinkId: string): Async
  * reason, until the account is deleted.
  */
 export function watchConnectedAccount(deps: DomainDeps, connectedAccountId: string): AsyncIterableIterator<StatusEvent> {
+  const watch = watched(deps, { kind: 'account', id: connectedAccountId });
   const read = () =>
     deps.prisma.connectedAccount.findUnique({
       where: { id: connectedAccountId },
       select: { status: true, statusReason: true, statusChangedAt: true },
     });
-  const key = (a: { status: string; statusReason: string | null; statusChangedAt: Date }) =>
-    `${a.status}|${a.statusReason}|${a.statusChangedAt.getTime()}`;
-  return followBus(deps.bus, deps.bus.subscribe('account:changed', connectedAccountId), async function* (changes) {
-    let account = await read();
-    if (!account) return;
-    let lastKey = key(account);
-    yield { ...snapshot(account), connectedAccountId, connectLinkId: null };
-    for await (const change of changes) {
-      account = await read();
+  return followBus(
+    deps.bus,
+    deps.bus.subscribe('account:changed', connectedAccountId),
+    async function* (changes) {
+      let account = await read();
       if (!account) return;
-      // Events that left status and reason alone (a re-authorization starting, a token
-      // refresh) are not changes for this subscriber.
-      if (key(account) === lastKey) continue;
-      lastKey = key(account);
-      yield { ...snapshot(account), connectedAccountId, connectLinkId: change.connectLinkId };
-    }
-  });
+      let lastKey = accountMarker(account);
+      watch.seen(lastKey);
+      yield { ...snapshot(account), connectedAccountId, connectLinkId: null };
+      for await (const change of changes) {
+        account = await read();
+        if (!account) return;
+        // Events that left status and reason alone (a re-authorization starting, a token
+        // refresh) are not changes for this subscriber.
+        if (accountMarker(account) === lastKey) continue;
+        lastKey = accountMarker(account);
+        watch.seen(lastKey);
+        yield { ...snapshot(account), connectedAccountId, connectLinkId: change?.connectLinkId ?? null };
+      }
+    },
+    watch.nudges,
+  );
 }
 
 function snapshot(account: { status: ConnectionStatus; statusReason: string | null; statusChangedAt: Date }) {

@@ -45,45 +45,61 @@ export async function recordEvent(tx: Transaction, event: NewConnectionEvent): P
   return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
 }
 
-function publish(deps: CoreDeps, event: RecordedEvent): void {
-  publishConnectionChanged(deps.bus, {
-    eventId: event.id,
-    connectedAccountId: event.connectedAccountId,
-    connectLinkId: event.connectLinkId,
-  });
+/** Publishes one event; false (logged) when the bus could not take it: it stays in the outbox. */
+async function publish(deps: CoreDeps, event: RecordedEvent): Promise<boolean> {
+  try {
+    await publishConnectionChanged(deps.bus, {
+      eventId: event.id,
+      connectedAccountId: event.connectedAccountId,
+      connectLinkId: event.connectLinkId,
+    });
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error, eventId: event.id }, 'event not published; the outbox relay will retry it');
+    return false;
+  }
 }
 
-/** Publishes committed events on the bus, marks them published and starts their webhooks. */
+async function publishAll<Event extends RecordedEvent>(deps: CoreDeps, events: readonly Event[]): Promise<Event[]> {
+  const outcomes = await Promise.all(events.map((event) => publish(deps, event)));
+  return events.filter((_, i) => outcomes[i]);
+}
+
+/**
+ * Publishes committed events on the bus, marks those the bus took as published (the others
+ * are relayed later) and starts their webhooks.
+ */
 export async function publishEvents(deps: CoreDeps, events: readonly (RecordedEvent | null)[]): Promise<void> {
   const recorded = events.filter((event): event is RecordedEvent => event !== null);
   if (recorded.length === 0) return;
-  for (const event of recorded) publish(deps, event);
-  await deps.prisma.connectionEvent.updateMany({
-    where: { id: { in: recorded.map((e) => e.id) } },
-    data: { publishedAt: new Date() },
-  });
+  const published = await publishAll(deps, recorded);
+  if (published.length > 0) {
+    await deps.prisma.connectionEvent.updateMany({
+      where: { id: { in: published.map((e) => e.id) } },
+      data: { publishedAt: new Date() },
+    });
+  }
   // Receivers hear within milliseconds instead of at the next sweep.
   deps.webhookDelivery.trigger();
 }
 
 /**
- * Publishes events whose publisher died between commit and publish. Rows are claimed with
- * SKIP LOCKED, so several instances relaying at once never publish a row twice.
+ * Publishes events whose publisher died between commit and publish, or that the bus could not
+ * take. Rows are claimed with SKIP LOCKED, so several instances relaying at once never publish
+ * a row twice, and only rows the bus took are marked published.
  */
 export async function relayUnpublished(deps: CoreDeps, olderThanMs: number): Promise<number> {
-  const events = await deps.prisma.$transaction(async (tx) => {
+  return deps.prisma.$transaction(async (tx) => {
     const cutoff = new Date(Date.now() - olderThanMs);
     const rows = await tx.$queryRaw<RecordedEvent[]>`
       SELECT id, "connectedAccountId", "connectLinkId" FROM "ConnectionEvent"
       WHERE "publishedAt" IS NULL AND "occurredAt" < ${cutoff}
       ORDER BY "occurredAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
-    if (rows.length === 0) return [];
-    await tx.connectionEvent.updateMany({
-      where: { id: { in: rows.map((r) => r.id) } },
-      data: { publishedAt: new Date() },
-    });
-    return rows;
+    if (rows.length === 0) return 0;
+    const published = await publishAll(deps, rows);
+    if (published.length > 0) {
+      await tx.connectionEvent.updateMany({ where: { id: { in: published.map((r) => r.id) } }, data: { publishedAt: new Date() } });
+    }
+    return published.length;
   });
-  for (const event of events) publish(deps, event);
-  return events.length;
 }

@@ -29,6 +29,13 @@ function catalogRow(entry: CatalogToolkit) {
   return { ...row, catalogHash: createHash('sha256').update(JSON.stringify(row)).digest('hex') };
 }
 
+/** Identifies this build's catalog rows: changes whenever a sync would change the database. */
+export function catalogFingerprint(catalog: readonly CatalogToolkit[] = loadCatalog()): string {
+  const hash = createHash('sha256');
+  for (const row of catalog.map(catalogRow)) hash.update(`${row.slug}:${row.catalogHash}\n`);
+  return hash.digest('hex');
+}
+
 /**
  * Brings the catalog rows in line with the catalog shipped in this build: inserts new entries,
  * rewrites changed ones, leaves unchanged ones alone (one read when nothing changed). Entries

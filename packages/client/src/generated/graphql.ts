@@ -5,7 +5,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** Input of authorize. */
 export type AuthorizeInput = {
-  /** Name for a new account, unique per user and toolkit. */
+  /** Which of the user's accounts at the toolkit (unique per user and toolkit); default: the unnamed one. */
   alias?: string | null | undefined;
   /** Auth config to use (default: pin, default, managed). */
   authConfigId?: string | null | undefined;

@@ -4,8 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from './support/browser.js';
-import { startOAuthProvider, type OAuthProvider } from './support/oauth-provider.js';
+import { Browser } from '../support/browser.js';
+import { startOAuthProvider, type OAuthProvider } from '../support/oauth-provider.js';
 
 const CLIENT = { clientId: 'connect-app', clientSecret: 'connect-secret' };
 

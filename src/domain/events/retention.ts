@@ -1,0 +1,77 @@
+import type { PrismaClient } from '../../db/index.js';
+
+/** How many days finished rows are kept; 0 keeps them forever. */
+export interface RetentionPolicy {
+  eventsDays: number;
+  webhookDeliveriesDays: number;
+  connectLinksDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 };
+
+/** Rows deleted per statement, and statements per table per run: a run stays short. */
+const BATCH = 1_000;
+const BATCHES_PER_RUN = 4;
+
+export interface RetentionResult {
+  events: number;
+  webhookDeliveries: number;
+  connectLinks: number;
+}
+
+function cutoff(days: number, now: number): Date {
+  return new Date(now - days * 86_400_000);
+}
+
+/** Deletes in batches until a batch comes back short or the run's budget is spent. */
+async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < BATCHES_PER_RUN; i++) {
+    const deleted = await deleteBatch();
+    total += deleted;
+    if (deleted < BATCH) break;
+  }
+  return total;
+}
+
+/**
+ * Deletes what is finished and older than the policy says, never what is still needed:
+ * webhook deliveries still PENDING, events not yet published or still owed to a receiver,
+ * Connect Links still PENDING (the sweeper expires those first). Rows are picked with SKIP
+ * LOCKED, so any number of instances may run this at once.
+ */
+export async function applyRetention(prisma: PrismaClient, policy: RetentionPolicy, now = Date.now()): Promise<RetentionResult> {
+  const result: RetentionResult = { events: 0, webhookDeliveries: 0, connectLinks: 0 };
+  if (policy.webhookDeliveriesDays > 0) {
+    const before = cutoff(policy.webhookDeliveriesDays, now);
+    result.webhookDeliveries = await inBatches(
+      () => prisma.$executeRaw`
+        DELETE FROM "WebhookDelivery" WHERE id IN (
+          SELECT id FROM "WebhookDelivery"
+          WHERE status <> 'PENDING' AND "createdAt" < ${before}
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+  if (policy.eventsDays > 0) {
+    const before = cutoff(policy.eventsDays, now);
+    result.events = await inBatches(
+      () => prisma.$executeRaw`
+        DELETE FROM "ConnectionEvent" WHERE id IN (
+          SELECT e.id FROM "ConnectionEvent" e
+          WHERE e."occurredAt" < ${before} AND e."publishedAt" IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e.id AND d.status = 'PENDING')
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+  if (policy.connectLinksDays > 0) {
+    const before = cutoff(policy.connectLinksDays, now);
+    result.connectLinks = await inBatches(
+      () => prisma.$executeRaw`
+        DELETE FROM "ConnectLink" WHERE id IN (
+          SELECT id FROM "ConnectLink"
+          WHERE status <> 'PENDING' AND "expiresAt" < ${before}
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+  return result;
+}
