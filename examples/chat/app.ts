@@ -2,9 +2,11 @@
 // local OAuth provider), and the chat web app whose scripted agent needs Demo Mail. The chat
 // talks to Connect only through the client package and the documented GraphQL API.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 // In your own app: import { createConnectClient } from '@connect-server/client';
@@ -59,7 +61,8 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
   await new Promise<void>((resolve) => chat.listen(options.chatPort ?? 3000, host, resolve));
   const chatUrl = `http://${host}:${(chat.address() as AddressInfo).port}`;
 
-  // 2. Connect, on the embedded database (in memory: every run starts fresh).
+  // 2. Connect, on the embedded database as `npm start` runs it, in a fresh directory per run.
+  const dataDir = await mkdtemp(join(tmpdir(), 'connect-chat-example-'));
   const adminKey = `csk_example_${randomBytes(24).toString('base64url')}`;
   const connectPort = options.connectPort ?? 4000;
   const connectServer = buildApp(
@@ -68,10 +71,10 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
       HOST: host,
       PORT: String(connectPort),
       ...(connectPort ? { PUBLIC_URL: `http://${host}:${connectPort}` } : {}),
+      DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       EGRESS_ALLOW_PRIVATE: host, // Demo Mail runs on this machine
     }),
-    { database: { kind: 'pglite-memory' } },
   );
   const { publicUrl: connectUrl } = await connectServer.start(connectPort);
   const connect = createConnectClient({ url: connectUrl, token: adminKey });
@@ -138,6 +141,7 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
       await new Promise<void>((resolve) => chat.close(() => resolve()));
       await mail.close();
       await connectServer.stop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
