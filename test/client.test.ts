@@ -180,6 +180,18 @@ describe('the client package against a running server', () => {
     const refused = await sessionClient.issueAccessToken(id).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(GraphQLRequestError);
   });
+
+  it('rejects with the server error when the awaited account is deleted meanwhile', async () => {
+    const { client, payload } = await newLink('u_deleted');
+    const { seen, onStatus } = firstState();
+    const waiting = client.waitForConnection(payload.connectedAccount.id, { onStatus });
+    await seen;
+    await clientOf(app.url, TEST_ADMIN_KEY).deleteConnectedAccount(payload.connectedAccount.id, { revoke: false });
+    const error = await waiting.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    client.close();
+  });
 });
 
 async function freePort(): Promise<number> {
