@@ -44,9 +44,15 @@ function deliver<Data>(result: ExecutionResult<Data>, sink: SubscriptionSink<Dat
   return true;
 }
 
-// Close codes after which a new socket would be refused the same way (graphql-ws: bad request,
-// unauthorized, forbidden, subprotocol not acceptable; our server: 4403 for a bad key).
-const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4406]);
+// Close codes after which a new socket would be refused the same way: our server closes with
+// 4403 for a missing, revoked or expired token; graphql-ws uses 4400 (bad request), 4401
+// (unauthorized) and 4406 (subprotocol not acceptable).
+const FATAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
+  [4400, 'BAD_REQUEST'],
+  [4401, 'UNAUTHENTICATED'],
+  [4403, 'UNAUTHENTICATED'],
+  [4406, 'BAD_REQUEST'],
+]);
 
 function closeCodeOf(error: unknown): number | null {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' ? error.code : null;
@@ -102,9 +108,10 @@ export function createWsTransport(url: string, token: string, webSocketImpl: Web
           done = true;
           if (Array.isArray(error)) return sink.error(new GraphQLRequestError(error as GraphQLErrorEntry[]), true);
           const code = closeCodeOf(error);
-          if (code !== null && FATAL_CLOSE_CODES.has(code)) {
+          const fatalCode = code === null ? undefined : FATAL_CLOSE_CODES.get(code);
+          if (fatalCode) {
             const reason = typeof (error as { reason?: unknown }).reason === 'string' ? (error as { reason: string }).reason : '';
-            return sink.error(new GraphQLRequestError([{ message: reason || `socket closed with ${code}`, extensions: { code: 'UNAUTHENTICATED' } }]), true);
+            return sink.error(new GraphQLRequestError([{ message: reason || `socket closed with ${code}`, extensions: { code: fatalCode } }]), true);
           }
           sink.error(error, false);
         },
