@@ -55,6 +55,8 @@ export interface AppOptions {
   sweepIntervalMs?: number;
   /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
   relayAfterMs?: number;
+  /** How long a transaction waits for a database connection before the request answers 503 (default 30 s). */
+  transactionMaxWaitMs?: number;
   /** How often rows past their retention are deleted (default 1 min; a bounded batch each time). */
   retentionIntervalMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
@@ -104,6 +106,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const keyRing = await loadKeyRing(config.encryptionKeys, keyRingFallbackOf(target), (m) => logger.warn(m));
     database = await openDatabase(target, {
       pgliteTemplate: async () => readTemplate(await templateFile(catalogFingerprint())),
+      transactionMaxWaitMs: options.transactionMaxWaitMs,
     });
     const db = database;
     if (db.appliedMigrations.length > 0) {

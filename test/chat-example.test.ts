@@ -60,7 +60,7 @@ describe('the chat example in Chromium', () => {
     let redirectedAt = 0;
     let resumedAt = 0;
     context.on('request', (request) => {
-      if (request.url().startsWith(`${example.connectUrl}/connect/oauth2/callback`)) redirectedAt = Date.now();
+      if (request.url().startsWith(`${example.connectUrl}/connect/`) && /\/callback\?/.test(request.url())) redirectedAt = Date.now();
       if (redirectedAt && !resumedAt && request.url() === `${example.chatUrl}/api/chat`) resumedAt = Date.now();
     });
     const popup = await connectInPopup(context, page);

@@ -9,6 +9,7 @@ import {
   printSchema,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import * as prismaEnums from '../src/generated/prisma/enums.js';
 import { schema } from '../src/graphql/schema.js';
 
 describe('the GraphQL schema', () => {
@@ -42,5 +43,17 @@ describe('the GraphQL schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('spells every enum it shares with the database exactly as the database does', () => {
+    const mismatched: string[] = [];
+    for (const [name, values] of Object.entries(prismaEnums)) {
+      const type = schema.getType(name);
+      if (!type) continue;
+      const graphql = isEnumType(type) ? type.getValues().map((v) => v.value as string).sort() : [];
+      const database = Object.values(values as Record<string, string>).sort();
+      if (JSON.stringify(graphql) !== JSON.stringify(database)) mismatched.push(`${name}: ${graphql.join(',')} ≠ ${database.join(',')}`);
+    }
+    expect(mismatched).toEqual([]);
   });
 });

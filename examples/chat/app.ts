@@ -79,8 +79,8 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
   const { publicUrl: connectUrl } = await connectServer.start(connectPort);
   const connect = createConnectClient({ url: connectUrl, token: adminKey });
 
-  // 3. Demo Mail, with an OAuth client registered for Connect's callback.
-  const client = { clientId: 'chat-example', clientSecret: randomBytes(24).toString('base64url'), redirectUri: `${connectUrl}/connect/oauth2/callback` };
+  // 3. Demo Mail, with an OAuth client for Connect (its redirect URI comes from step 4).
+  const client = { clientId: 'chat-example', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [] as string[] };
   const mail = await startDemoMail({ host, port: options.mailPort ?? 4100, client });
 
   // 4. One-time set-up of the project, through the documented API.
@@ -95,9 +95,12 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
       oauth2: { authorizeUrl: mail.authorizeUrl, tokenUrl: mail.tokenUrl, userInfoUrl: mail.userInfoUrl, scopes: ['openid', 'offline_access', 'mail.read'] },
     },
   });
-  await connect.request(`mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`, {
-    input: { toolkit: MAIL_TOOLKIT, name: 'Demo Mail app', credentials: { clientId: client.clientId, clientSecret: client.clientSecret } },
-  });
+  const { createAuthConfig } = await connect.request<{ createAuthConfig: { authConfig: { redirectUri: string } } }, Record<string, unknown>>(
+    `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { redirectUri } } }`,
+    { input: { toolkit: MAIL_TOOLKIT, name: 'Demo Mail app', credentials: { clientId: client.clientId, clientSecret: client.clientSecret } } },
+  );
+  // What an operator does at a real provider: register the redirect URI Connect names.
+  client.redirectUris.push(createAuthConfig.authConfig.redirectUri);
 
   const agent = createAgent(connect, mail, `${chatUrl}/connected`);
   /** Chat id (what the browser holds) → Connect session id (what the agent acts in). */

@@ -19,7 +19,11 @@ export interface DemoMail {
 export interface DemoMailOptions {
   host: string;
   port: number;
-  client: { clientId: string; clientSecret: string; redirectUri: string };
+  /**
+   * The OAuth client Connect uses. `redirectUris` may be filled after start (Connect names the
+   * URI once the toolkit exists): the provider reads its clients on the first request.
+   */
+  client: { clientId: string; clientSecret: string; redirectUris: string[] };
 }
 
 function inboxOf(email: string) {
@@ -49,11 +53,12 @@ async function quietly<T>(fn: () => Promise<T> | T): Promise<T> {
 
 export async function startDemoMail(options: DemoMailOptions): Promise<DemoMail> {
   const { default: Provider } = await quietly(() => import('oidc-provider'));
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let handler: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
   const server = createServer((req, res) => {
     if (req.url === '/api/messages') return void serveMessages(req, res);
-    if (handler) handler(req, res);
-    else res.writeHead(503).end();
+    // Built on the first request: by then Connect has named the redirect URI to register.
+    handler ??= createProvider().then((provider) => provider.callback());
+    void handler.then((handle) => handle(req, res));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,33 +66,33 @@ export async function startDemoMail(options: DemoMailOptions): Promise<DemoMail>
   });
   const issuer = `http://${options.host}:${(server.address() as AddressInfo).port}`;
 
-  const provider = await quietly(
-    () =>
-      new Provider(issuer, {
-        clients: [
-          {
-            client_id: options.client.clientId,
-            client_secret: options.client.clientSecret,
-            redirect_uris: [options.client.redirectUri],
-            grant_types: ['authorization_code', 'refresh_token'],
-            response_types: ['code'],
-            token_endpoint_auth_method: 'client_secret_post',
+  const createProvider = () =>
+    quietly(
+      () =>
+        new Provider(issuer, {
+          clients: [
+            {
+              client_id: options.client.clientId,
+              client_secret: options.client.clientSecret,
+              redirect_uris: options.client.redirectUris,
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+              token_endpoint_auth_method: 'client_secret_post',
+            },
+          ],
+          scopes: ['openid', 'offline_access', 'mail.read'],
+          claims: { openid: ['sub', 'email', 'name'] },
+          async findAccount(_ctx: unknown, sub: string) {
+            return { accountId: sub, claims: async () => ({ sub, email: `${sub}@demo-mail.example`, name: sub }) };
           },
-        ],
-        scopes: ['openid', 'offline_access', 'mail.read'],
-        claims: { openid: ['sub', 'email', 'name'] },
-        async findAccount(_ctx: unknown, sub: string) {
-          return { accountId: sub, claims: async () => ({ sub, email: `${sub}@demo-mail.example`, name: sub }) };
-        },
-        features: { devInteractions: { enabled: true }, userinfo: { enabled: true } },
-        pkce: { required: () => true },
-        issueRefreshToken: async () => true,
-        cookies: { keys: [randomBytes(24).toString('base64url')] },
-        ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86400, Interaction: 3600, Session: 14 * 86400, Grant: 14 * 86400 },
-        routes: { authorization: '/auth', token: '/token', userinfo: '/me' },
-      }),
-  );
-  handler = provider.callback();
+          features: { devInteractions: { enabled: true }, userinfo: { enabled: true } },
+          pkce: { required: () => true },
+          issueRefreshToken: async () => true,
+          cookies: { keys: [randomBytes(24).toString('base64url')] },
+          ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86400, Interaction: 3600, Session: 14 * 86400, Grant: 14 * 86400 },
+          routes: { authorization: '/auth', token: '/token', userinfo: '/me' },
+        }),
+    );
 
   // The mail API checks a token the way any resource server may: by asking the provider who it is.
   async function serveMessages(req: IncomingMessage, res: ServerResponse) {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { clientCredentialsOf } from '../domain/toolkits/auth-configs.js';
-import { linkEndpoints, type LinkWithContext } from '../domain/connections/connect-links.js';
+import { clientCredentialsOf, grantProviderOf } from '../domain/toolkits/auth-configs.js';
+import { knownIssuerOf } from '../domain/toolkits/oauth-issuer.js';
+import { linkEndpoints, linkFieldValues, type LinkWithContext } from '../domain/connections/connect-links.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { publicId } from '../domain/public-ids.js';
 import { safeEqual } from '../domain/crypto/secrets.js';
@@ -50,6 +51,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
   const urls = linkEndpoints(link);
   return {
     version: toolkit.oauthVersion === 1 ? 1 : 2,
+    grantProvider: grantProviderOf(toolkit),
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     authorizeUrl: urls.authorizeUrl,
@@ -60,6 +62,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
     pkce: toolkit.pkce,
     tokenAuthMethod: toolkit.tokenAuthMethod,
     redirectUri,
+    issuer: knownIssuerOf(toolkit, linkFieldValues(link)),
   };
 }
 
@@ -97,10 +100,23 @@ export function finishFlow(
   );
 }
 
+export type LinkProblem =
+  | 'unknown'
+  | 'used'
+  | 'expired'
+  | 'failed'
+  | 'wrong-browser'
+  | 'forbidden'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'unexpected-callback'
+  | 'method-not-allowed'
+  | 'too-large';
+
 /** A page for links that cannot be used, with the right status and no details leaked. */
 export function sendLinkProblem(
   res: ServerResponse,
-  problem: 'unknown' | 'used' | 'expired' | 'failed' | 'wrong-browser' | 'forbidden' | 'bad-request' | 'rate-limited',
+  problem: LinkProblem,
   link?: LinkWithContext,
 ): void {
   const pages = {
@@ -116,6 +132,13 @@ export function sendLinkProblem(
     forbidden: [403, 'Please reload the page', 'Your form session expired. Reload the page and try again.'],
     'bad-request': [400, 'Something went wrong', 'The request could not be understood. Open the connect link again.'],
     'rate-limited': [429, 'Too many requests', 'Too many requests came from your network. Wait a minute, then reload this page.'],
+    'unexpected-callback': [
+      400,
+      'This sign-in answer was not expected',
+      'It does not answer the sign-in started in this browser, so it was ignored. Finish signing in on the tab you started from, or open the connect link again.',
+    ],
+    'method-not-allowed': [405, 'Method not allowed', 'This address does not accept that kind of request. Open the connect link again.'],
+    'too-large': [413, 'Request too large', 'The request was larger than this page accepts. Open the connect link again.'],
   } as const;
   const [status, title, message] = pages[problem];
   sendHtml(

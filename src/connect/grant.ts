@@ -1,8 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { grantProviders } from '../catalog/index.js';
 import type { PrismaClient } from '../db/index.js';
+import { issuerMatches } from '../domain/toolkits/oauth-issuer.js';
 import type { TokenAuthMethod } from '../generated/prisma/client.js';
 
 // The only module that knows grant: the OAuth 1/2 redirect dance. Replacing grant means
@@ -23,6 +25,8 @@ type GrantHandler = (
 /** Where one flow goes, computed server-side per request; never taken from the query string. */
 export interface OAuthFlowSettings {
   version: 1 | 2;
+  /** The grant provider whose dance this is (its own for catalog providers grant knows, else oauth1/oauth2). */
+  grantProvider: string;
   clientId: string;
   clientSecret: string;
   authorizeUrl: string;
@@ -34,6 +38,8 @@ export interface OAuthFlowSettings {
   /** How the client authenticates when exchanging the code (OAuth 2). */
   tokenAuthMethod: TokenAuthMethod;
   redirectUri: string;
+  /** The issuer a callback's `iss` must name (RFC 9207); null: any at the authorization endpoint's origin. */
+  issuer: string | null;
 }
 
 const tokenResponseSchema = z.object({
@@ -63,7 +69,72 @@ export type OAuthOutcome =
       expiresIn: number | null;
       grantedScope: string | null;
     }
-  | { kind: 'error'; reason: string; description: string | null; stateMatches: boolean };
+  /** The provider's answer to this browser's own request, refusing: the flow is over. */
+  | { kind: 'error'; reason: string; description: string | null }
+  /** Not an answer to this browser's request (no state, wrong state or issuer, no code): the flow goes on. */
+  | { kind: 'ignored'; why: string };
+
+/** What one flow keeps between its start and its callback; nothing else a request carries is stored. */
+// A type, not an interface: it is stored as JSON.
+type FlowSession = {
+  provider?: string;
+  state?: string;
+  nonce?: string;
+  code_verifier?: string;
+  request?: { oauth_token?: string; oauth_token_secret?: string };
+};
+
+const MAX_SESSION_VALUE = 4096;
+
+function pickStrings<K extends string>(source: unknown, keys: readonly K[]): Partial<Record<K, string>> {
+  if (!source || typeof source !== 'object') return {};
+  const values = source as Record<string, unknown>;
+  return Object.fromEntries(
+    keys.flatMap((key) => {
+      const value = Object.hasOwn(values, key) ? values[key] : undefined;
+      return typeof value === 'string' && value.length <= MAX_SESSION_VALUE ? [[key, value]] : [];
+    }),
+  ) as Partial<Record<K, string>>;
+}
+
+/**
+ * The part of grant's session a flow needs: its provider, state, nonce and PKCE verifier, and an
+ * OAuth 1 request token. grant would also keep the start request's query or body ("dynamic")
+ * and the provider's whole request-token answer; none of that is persisted.
+ */
+function persistedSession(data: unknown): { grant: FlowSession } {
+  const grantSession = (data as { grant?: unknown } | null)?.grant;
+  const request = pickStrings((grantSession as { request?: unknown } | undefined)?.request, ['oauth_token', 'oauth_token_secret']);
+  return {
+    grant: {
+      ...pickStrings(grantSession, ['provider', 'state', 'nonce', 'code_verifier']),
+      ...(Object.keys(request).length > 0 ? { request } : {}),
+    },
+  };
+}
+
+function sameSecret(given: string | null, expected: string | undefined): boolean {
+  if (given === null || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A GET of `url` with the browser's cookies: grant sees no body and no parameter we did not choose. */
+function cleanRequest(req: IncomingMessage, url: string): IncomingMessage {
+  return { url, method: 'GET', headers: req.headers } as IncomingMessage;
+}
+
+// RFC 6749 error codes are printable ASCII; anything else is not echoed into statuses and events.
+const ERROR_CODE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,100}$/;
+
+function providerRefusal(error: string, description: string | null): Extract<OAuthOutcome, { kind: 'error' }> {
+  return {
+    kind: 'error',
+    reason: ERROR_CODE.test(error) ? error : 'oauth_flow_error',
+    description: description === null ? null : description.slice(0, 500),
+  };
+}
 
 /** An OAuth dance runner on grant's node handler, with its session in the OAuthSession table. */
 export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: string; secret: string }) {
@@ -94,12 +165,13 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
       store: {
         get: async (sid: string) =>
           (await prisma.oAuthSession.findFirst({ where: { id: sid, expiresAt: { gt: new Date() } } }))?.data,
-        set: async (sid: string, data: object) => {
+        set: async (sid: string, data: unknown) => {
           const expiresAt = new Date(Date.now() + ttlMs);
+          const kept = persistedSession(data);
           await prisma.oAuthSession.upsert({
             where: { id: sid },
-            create: { id: sid, data, expiresAt },
-            update: { data, expiresAt },
+            create: { id: sid, data: kept, expiresAt },
+            update: { data: kept, expiresAt },
           });
         },
         remove: async (sid: string) => {
@@ -124,47 +196,88 @@ export function createOAuthDance(options: { prisma: PrismaClient; publicUrl: str
     };
   }
 
-  /** Runs grant on `/connect/<provider>` or its callback with this flow's settings. */
-  async function run(req: IncomingMessage, res: ServerResponse, flow: OAuthFlowSettings): Promise<OAuthOutcome> {
-    const result = await handler(req, res, { dynamic: overrideFor(flow) });
+  /** This browser's flow session (grant's node handler hands it out for any path it does not serve). */
+  async function sessionOf(req: IncomingMessage, res: ServerResponse) {
+    const { session } = await handler(cleanRequest(req, '/'), res);
+    return { data: persistedSession(await session.get()).grant, remove: () => session.remove() };
+  }
+
+  /** Sends the browser to the provider (OAuth 1: after getting a request token). */
+  async function start(req: IncomingMessage, res: ServerResponse, flow: OAuthFlowSettings): Promise<OAuthOutcome> {
+    const result = await handler(cleanRequest(req, `/connect/${flow.grantProvider}`), res, { dynamic: overrideFor(flow) });
     if (result.redirect) return { kind: 'redirected' };
-    const outcome = await outcomeOf(req, result);
-    // The flow is over: its state, PKCE verifier and OAuth 1 request secret go with it. A forged
-    // error that does not carry the state leaves the real flow's session alone.
-    if (outcome.kind === 'tokens' || (outcome.kind === 'error' && outcome.stateMatches)) await result.session.remove();
-    return outcome;
+    await result.session.remove();
+    return { kind: 'error', ...describeError((result.response ?? {}) as { error?: unknown }) };
   }
 
-  async function outcomeOf(
+  /**
+   * Finishes the flow from the callback's parameters. Credentials only ever come from our own
+   * exchange: OAuth 2 a `code` with this browser's exact `state` (and, when the provider names
+   * itself, the right `iss`), OAuth 1 the request token we got plus its verifier. Tokens in the
+   * callback itself, and anything else, are ignored and leave the flow as it was.
+   */
+  async function finish(
     req: IncomingMessage,
-    result: Awaited<ReturnType<GrantHandler>>,
+    res: ServerResponse,
+    flow: OAuthFlowSettings,
+    params: URLSearchParams,
   ): Promise<Exclude<OAuthOutcome, { kind: 'redirected' }>> {
-    const response = (result.response ?? {}) as { error?: unknown };
-    if (response.error !== undefined) {
-      const query = new URL(req.url ?? '/', 'http://x').searchParams;
-      const session = await result.session.get();
-      const expectedState = session.grant?.state;
-      const { reason, description } = describeError(response);
-      return { kind: 'error', reason, description, stateMatches: !!expectedState && query.get('state') === expectedState };
-    }
-    const parsed = tokenResponseSchema.safeParse(response);
-    if (!parsed.success) {
-      return { kind: 'error', reason: 'invalid_token_response', description: 'The provider sent no usable token.', stateMatches: true };
-    }
-    const tokens = parsed.data;
-    return {
-      kind: 'tokens',
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token ?? null,
-      accessSecret: tokens.access_secret ?? null,
-      idToken: tokens.id_token ?? null,
-      tokenType: tokens.raw?.token_type ?? 'Bearer',
-      expiresIn: tokens.raw?.expires_in ?? null,
-      grantedScope: tokens.raw?.scope ?? null,
+    const { data: session, remove } = await sessionOf(req, res);
+    // A refusal answering this browser's own request ends the flow, and its session with it.
+    const ended = async (outcome: Extract<OAuthOutcome, { kind: 'error' }>) => {
+      await remove();
+      return outcome;
     };
+    if (session.provider !== flow.grantProvider) return { kind: 'ignored', why: 'no flow started in this browser' };
+    let query: Record<string, string>;
+    if (flow.version === 2) {
+      const state = params.get('state');
+      if (!sameSecret(state, session.state)) return { kind: 'ignored', why: 'state mismatch' };
+      const iss = params.get('iss');
+      if (iss !== null && !issuerMatches(iss, flow)) return { kind: 'ignored', why: 'issuer mismatch' };
+      const error = params.get('error');
+      if (error !== null) return ended(providerRefusal(error, params.get('error_description')));
+      const code = params.get('code');
+      if (!code) return { kind: 'ignored', why: 'no code' };
+      query = { code, state: state! };
+    } else {
+      const requestToken = session.request?.oauth_token;
+      const token = params.get('oauth_token');
+      // Providers that let the user refuse say so with the request token (`denied=<token>`).
+      if (sameSecret(params.get('denied'), requestToken)) return ended(providerRefusal('access_denied', null));
+      const verifier = params.get('oauth_verifier');
+      if (!sameSecret(token, requestToken) || !verifier) return { kind: 'ignored', why: 'request token mismatch' };
+      query = { oauth_token: token!, oauth_verifier: verifier };
+    }
+    const callback = `/connect/${flow.grantProvider}/callback?${new URLSearchParams(query)}`;
+    const result = await handler(cleanRequest(req, callback), res, { dynamic: overrideFor(flow) });
+    // The flow is over: its state, PKCE verifier and OAuth 1 request secret go with it.
+    await result.session.remove();
+    if (result.redirect) throw new Error('grant redirected from a callback');
+    return outcomeOf(result.response);
   }
 
-  return { run };
+  return { start, finish };
+}
+
+function outcomeOf(response: unknown): Exclude<OAuthOutcome, { kind: 'redirected' | 'ignored' }> {
+  const answer = (response ?? {}) as { error?: unknown };
+  if (answer.error !== undefined) return { kind: 'error', ...describeError(answer) };
+  const parsed = tokenResponseSchema.safeParse(answer);
+  if (!parsed.success) {
+    return { kind: 'error', reason: 'invalid_token_response', description: 'The provider sent no usable token.' };
+  }
+  const tokens = parsed.data;
+  return {
+    kind: 'tokens',
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token ?? null,
+    accessSecret: tokens.access_secret ?? null,
+    idToken: tokens.id_token ?? null,
+    tokenType: tokens.raw?.token_type ?? 'Bearer',
+    expiresIn: tokens.raw?.expires_in ?? null,
+    grantedScope: tokens.raw?.scope ?? null,
+  };
 }
 
 /**

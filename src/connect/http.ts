@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie, stringifySetCookie, type SerializeOptions } from 'cookie';
 
-const MAX_FORM_BYTES = 16 * 1024;
+/** The largest body a hosted page or the OAuth dance reads. */
+export const MAX_FORM_BYTES = 16 * 1024;
 
 // Hosted pages carry secrets in their URL and forms: no caching, no referrer, no framing.
 const PAGE_HEADERS = {
@@ -40,17 +41,44 @@ export function setCookie(name: string, value: string, options: SerializeOptions
 
 export class FormTooLargeError extends Error {}
 
-/** Reads an `application/x-www-form-urlencoded` body, refusing more than 16 KiB. */
+/**
+ * Reads an `application/x-www-form-urlencoded` body, refusing more than 16 KiB: the check runs
+ * as the chunks arrive, so no more than that is ever held. A refused body is left unread (not
+ * destroyed, so that the answer still reaches the client).
+ */
+export function readFormParams(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_FORM_BYTES) return void chunks.push(chunk);
+      stop();
+      req.pause();
+      reject(new FormTooLargeError('form too large'));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/** readFormParams as a record; a repeated name keeps its first value. */
 export async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new FormTooLargeError('form too large');
-    chunks.push(chunk as Buffer);
-  }
-  const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
   const form: Record<string, string> = {};
-  for (const [key, value] of params) form[key] ??= value;
+  for (const [key, value] of await readFormParams(req)) form[key] ??= value;
   return form;
 }

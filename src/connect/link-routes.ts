@@ -8,6 +8,7 @@ import {
   type LinkWithContext,
 } from '../domain/connections/connect-links.js';
 import { formFieldsOf, validateCredentialForm } from '../domain/toolkits/credential-forms.js';
+import { isDatabaseBusy } from '../db/index.js';
 import { DomainError } from '../domain/errors.js';
 import { newSecret } from '../domain/crypto/secrets.js';
 import { checkUserFieldValues, userUrlFieldsOf, type FieldValues } from '../domain/toolkits/toolkit-endpoints.js';
@@ -96,9 +97,22 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
     finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId });
   } catch (error) {
     if (error instanceof DomainError && error.code === 'CONFLICT') return sendLinkProblem(res, 'used', link);
+    if (isDatabaseBusy(error)) {
+      // Nothing was written: the same form, refilled (secrets aside), to send again shortly.
+      const values = Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, form[f.name] ?? '']));
+      const page = renderPage(deps, link, token, browserSecret!, {
+        values,
+        formError: 'Too many people are connecting right now. Nothing was lost: press the button again in a few seconds.',
+      });
+      res.setHeader('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
+      return sendHtml(res, 503, page);
+    }
     throw error;
   }
 }
+
+/** What a busy database's 503 asks browsers and clients to wait. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Binds the OAuth flow, with the URL field values the user typed, to this browser (a cookie whose hash the link keeps), then hands over
@@ -114,5 +128,5 @@ async function startOAuth(deps: ConnectDeps, res: ServerResponse, link: LinkWith
     secure: deps.secureCookies,
     maxAge,
   });
-  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit)}`, [cookie]);
+  redirect(res, `/connect/${oauthFlowKey(link.connectedAccount.toolkit, link.authConfig)}`, [cookie]);
 }

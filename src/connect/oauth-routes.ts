@@ -10,8 +10,9 @@ import { readCookie, setCookie } from './http.js';
 type OAuthDance = ReturnType<typeof createOAuthDance>;
 
 /**
- * `/connect/<key>` starts the dance at the provider, `/connect/<key>/callback` finishes it.
- * Both find their link through the flow cookie set by the hosted page, never through the URL.
+ * `/connect/<key>` starts the dance at the provider, `/connect/<key>/callback` finishes it with
+ * the callback's parameters. Both find their link through the flow cookie set by the hosted
+ * page, never through the URL.
  */
 export async function handleOAuth(
   deps: ConnectDeps,
@@ -19,24 +20,28 @@ export async function handleOAuth(
   req: IncomingMessage,
   res: ServerResponse,
   key: string,
-  isCallback: boolean,
+  callbackParams: URLSearchParams | null,
 ) {
   const flowSecret = readCookie(req, FLOW_COOKIE);
   const link = flowSecret ? await findLinkByBrowserBinding(deps, flowSecret) : null;
   if (!link) return sendLinkProblem(res, 'wrong-browser');
   const toolkit = link.connectedAccount.toolkit;
-  if (oauthFlowKey(toolkit) !== key) return sendLinkProblem(res, 'bad-request', link);
+  if (oauthFlowKey(toolkit, link.authConfig) !== key) return sendLinkProblem(res, 'bad-request', link);
   const unusable = linkUnusableReason(link);
   if (unusable) return sendLinkProblem(res, unusable, link);
 
-  const outcome = await dance.run(req, res, oauthSettingsOf(deps, link, redirectUriFor(deps.publicUrl, toolkit)));
+  const settings = oauthSettingsOf(deps, link, redirectUriFor(deps.publicUrl, toolkit, link.authConfig));
+  const outcome = callbackParams ? await dance.finish(req, res, settings, callbackParams) : await dance.start(req, res, settings);
   if (outcome.kind === 'redirected') return;
+  if (outcome.kind === 'ignored') {
+    // A stray or forged navigation (no code, another state, another issuer, tokens in the URL):
+    // it must not end the user's flow, which can still complete.
+    deps.logger.info({ connectLinkId: link.id, why: outcome.why }, 'oauth callback ignored');
+    return sendLinkProblem(res, 'unexpected-callback', link);
+  }
 
   const clearFlow = setCookie(FLOW_COOKIE, '', { path: '/connect', maxAge: 0, secure: deps.secureCookies });
   if (outcome.kind === 'error') {
-    // An error callback carries no code, so grant does not check its state; an error that does
-    // not answer this browser's own request must not end the user's flow.
-    if (isCallback && !outcome.stateMatches) return sendLinkProblem(res, 'bad-request', link);
     deps.logger.info({ connectLinkId: link.id, reason: outcome.reason }, 'oauth flow failed');
     const failed = await failLink(deps, link.id, outcome.reason);
     return finishFlow(

@@ -31,14 +31,33 @@ export interface Database {
 export interface OpenOptions {
   /** For a PGlite directory that does not exist yet: a prepared data directory to start from. */
   pgliteTemplate?: () => Promise<Blob | undefined>;
+  /** How long a transaction may wait for a connection before the database counts as busy (default 30 s). */
+  transactionMaxWaitMs?: number;
+}
+
+/**
+ * A burst (hundreds of end users submitting in the same second) queues for the pool's
+ * connections instead of failing after Prisma's default 2 s; only past this wait is the
+ * database busy ({@link isDatabaseBusy}), and callers answer 503 with Retry-After.
+ */
+export const DEFAULT_TRANSACTION_MAX_WAIT_MS = 30_000;
+
+function transactionOptions(options: OpenOptions) {
+  return { maxWait: options.transactionMaxWaitMs ?? DEFAULT_TRANSACTION_MAX_WAIT_MS, timeout: 15_000 };
+}
+
+/** Whether `error` says a transaction could not get a connection in time (Prisma P2028). */
+export function isDatabaseBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'P2028' || (typeof message === 'string' && message.includes('Unable to start a transaction in the given time'));
 }
 
 /** Opens the database, applies pending migrations, and returns a ready Prisma client. */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPGlite(target, options);
+  return target.kind === 'postgres' ? openPostgres(target.url, options) : openPGlite(target, options);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const migrator = new pg.Client({ connectionString: url });
   await migrator.connect();
   let appliedMigrations: string[];
@@ -53,7 +72,7 @@ async function openPostgres(url: string): Promise<Database> {
   } finally {
     await migrator.end();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), transactionOptions: transactionOptions(options) });
   return {
     prisma,
     kind: 'postgres',
@@ -89,7 +108,7 @@ async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>,
     await pglite.close();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: transactionOptions(options) });
   return {
     prisma,
     kind: 'pglite' as const,

@@ -48,8 +48,8 @@ export const AuthConfigRef = builder.prismaNode('AuthConfig', {
     redirectUri: t.string({
       nullable: true,
       description: 'The redirect URI to register at the provider (OAuth configs only).',
-      select: { toolkit: { select: { slug: true, projectId: true, oauthVersion: true } } },
-      resolve: (c, _args, ctx) => (isOAuthScheme(c.authScheme) ? redirectUriFor(ctx.deps.publicUrl, c.toolkit) : null),
+      select: { sharedRedirectPath: true, toolkit: { select: { id: true, slug: true, projectId: true, oauthVersion: true } } },
+      resolve: (c, _args, ctx) => (isOAuthScheme(c.authScheme) ? redirectUriFor(ctx.deps.publicUrl, c.toolkit, c) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the config was created.' }),
   }),

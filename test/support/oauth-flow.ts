@@ -7,7 +7,8 @@ export const CLIENT = { clientId: 'connect-test-client', clientSecret: 'connect-
 
 /**
  * A real OAuth server (oidc-provider) and, on the app, a custom toolkit `acme` pointing at it
- * plus an auth config with its client. Returns the provider and the auth config's redirect URI.
+ * plus an auth config with its client. Returns the provider and the auth config's redirect URI
+ * (registered at the provider once the app has named it).
  */
 export async function setUpOAuthToolkit(
   app: TestApp,
@@ -15,9 +16,11 @@ export async function setUpOAuthToolkit(
   slug = 'acme',
   oauth2Extras: Record<string, unknown> = {},
 ): Promise<{ provider: OAuthProvider; redirectUri: string }> {
-  const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
+  // The app names the redirect URI (the toolkit's own path) once the toolkit exists; the provider
+  // reads its clients on its first request, after that.
+  const redirectUris: string[] = [];
   const provider = await startOAuthProvider({
-    clients: [{ ...CLIENT, redirectUris: [redirectUri] }],
+    clients: [{ ...CLIENT, redirectUris }],
     scopes: ['contacts.read'],
     ...options,
   });
@@ -45,8 +48,10 @@ export async function setUpOAuthToolkit(
     { input: { toolkit: slug, name: 'Acme app', credentials: CLIENT } },
   );
   expect(config.errors).toBeUndefined();
+  const redirectUri: string = config.data!.createAuthConfig.authConfig.redirectUri;
+  expect(redirectUri.startsWith(`${app.publicUrl}/connect/`)).toBe(true);
+  redirectUris.push(redirectUri);
   expect(config.data!.createAuthConfig.authConfig).toMatchObject({
-    redirectUri,
     kind: 'CUSTOM',
     authScheme: 'OAUTH2',
     hasCredentials: true,
@@ -59,8 +64,8 @@ export async function setUpOAuthToolkit(
  * whose URLs say `/t/[tenant]`, with an auth config that leaves the tenant to the end user.
  */
 export async function setUpTenantedToolkit(app: TestApp): Promise<{ provider: OAuthProvider }> {
-  const redirectUri = `${app.publicUrl}/connect/oauth2/callback`;
-  const provider = await startOAuthProvider({ clients: [{ ...CLIENT, redirectUris: [redirectUri] }], tenant: 'acme' });
+  const redirectUris: string[] = [];
+  const provider = await startOAuthProvider({ clients: [{ ...CLIENT, redirectUris }], tenant: 'acme' });
   const tenantUrl = (url: string) => url.replace('/t/acme/', '/t/[tenant]/');
   const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
     input: {
@@ -78,10 +83,11 @@ export async function setUpTenantedToolkit(app: TestApp): Promise<{ provider: OA
   });
   expect(created.errors).toBeUndefined();
   const config = await app.gql(
-    `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`,
+    `mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id redirectUri } } }`,
     { input: { toolkit: 'tenanted', name: 'Tenanted app', credentials: CLIENT } },
   );
   expect(config.errors).toBeUndefined();
+  redirectUris.push(config.data!.createAuthConfig.authConfig.redirectUri);
   return { provider };
 }
 

@@ -16,6 +16,8 @@ export interface OAuthProviderOptions {
    * client registered with either secret method, so both work at the token/revocation endpoints.
    */
   clients: { clientId: string; clientSecret: string; redirectUris: string[] }[];
+  // The provider is built on its first request, so redirect URIs known only once the app has
+  // created a toolkit (its own callback path) may still be pushed into `redirectUris` until then.
   /** Issue a new refresh token on every refresh and reject reuse of a used one (revoking the whole grant). Default false. */
   rotateRefreshToken?: boolean;
   /** Access token lifetime (expires_in). Default 3600. */
@@ -154,7 +156,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${formatHost(host)}:${port}`;
 
-  const configuration = {
+  const configuration = () => ({
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
       client_secret: client.clientSecret,
@@ -217,32 +219,38 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
         .map(([key, value]) => `<pre><strong>${escapeHtml(key)}</strong>: ${escapeHtml(value)}</pre>`)
         .join('')}</body></html>`;
     },
-  };
-
-  const provider: ProviderInstance = quietly(() => new Provider(issuer, configuration));
+  });
 
   const counts: Record<string, number> = {};
-  // provider.use() inserts the middleware before the provider's router, so after `await next()`
-  // the request has been handled and ctx.oidc.body holds the parsed form (errors are already
-  // turned into responses by then, so failed requests are counted too).
-  provider.use(async (ctx, next) => {
-    try {
-      await next();
-    } finally {
-      if (ctx.method === 'POST' && ctx.path === ROUTES.token) {
-        const grantType = ctx.oidc?.body?.grant_type;
-        const key = typeof grantType === 'string' && grantType ? grantType : 'unknown';
-        counts[key] = (counts[key] ?? 0) + 1;
-      }
-    }
-  });
-
   const grants = new Map<string, string>(); // grantId -> accountId
-  provider.on('grant.saved', (grant) => {
-    grants.set(grant.jti, grant.accountId);
-  });
+  let built: ProviderInstance | undefined;
+  const instance = (): ProviderInstance => (built ??= build());
+  let callback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  handler = (req, res) => (callback ??= instance().callback())(req, res);
 
-  handler = provider.callback();
+  function build(): ProviderInstance {
+    const provider: ProviderInstance = quietly(() => new Provider(issuer, configuration()));
+
+    // provider.use() inserts the middleware before the provider's router, so after `await next()`
+    // the request has been handled and ctx.oidc.body holds the parsed form (errors are already
+    // turned into responses by then, so failed requests are counted too).
+    provider.use(async (ctx, next) => {
+      try {
+        await next();
+      } finally {
+        if (ctx.method === 'POST' && ctx.path === ROUTES.token) {
+          const grantType = ctx.oidc?.body?.grant_type;
+          const key = typeof grantType === 'string' && grantType ? grantType : 'unknown';
+          counts[key] = (counts[key] ?? 0) + 1;
+        }
+      }
+    });
+
+    provider.on('grant.saved', (grant) => {
+      grants.set(grant.jti, grant.accountId);
+    });
+    return provider;
+  }
 
   return {
     issuer,
@@ -254,6 +262,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions): Promise
     async revokeAll(accountId?: string) {
       for (const [grantId, owner] of [...grants]) {
         if (accountId !== undefined && owner !== accountId) continue;
+        const provider = instance();
         await Promise.all([
           provider.AccessToken.revokeByGrantId(grantId),
           provider.RefreshToken.revokeByGrantId(grantId),

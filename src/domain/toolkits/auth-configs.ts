@@ -17,21 +17,35 @@ export interface ClientCredentials {
 
 const OAUTH_SCHEMES: readonly AuthScheme[] = ['OAUTH2', 'OAUTH1'];
 
+type FlowToolkit = Pick<Toolkit, 'id' | 'slug' | 'projectId' | 'oauthVersion'>;
+
 /**
- * The path segment of a toolkit's OAuth flow, `/connect/<key>`: catalog toolkits run as grant's
- * provider of that name (keeping its provider-specific handling), custom ones as plain OAuth.
+ * The grant provider that runs a toolkit's dance: catalog toolkits that grant knows run as that
+ * provider (keeping its provider-specific handling), every other one as plain OAuth 1 or 2.
  */
-export function oauthFlowKey(toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>): string {
+export function grantProviderOf(toolkit: Omit<FlowToolkit, 'id'>): string {
   if (toolkit.projectId === null && Object.hasOwn(grantProviders, toolkit.slug)) return toolkit.slug;
   return toolkit.oauthVersion === 1 ? 'oauth1' : 'oauth2';
 }
 
-/** The one URI to register at the provider for a toolkit's OAuth app. */
+/**
+ * The path of an auth config's OAuth flow, `/connect/<key>` and `/connect/<key>/callback`: one per
+ * toolkit (the catalog slug, `custom/<toolkit id>`), so that a callback names the provider the
+ * flow went to. Configs made when toolkits shared `oauth2`/`oauth1` keep that path: it is the
+ * redirect URI registered at their provider.
+ */
+export function oauthFlowKey(toolkit: FlowToolkit, authConfig: { sharedRedirectPath: boolean }): string {
+  if (authConfig.sharedRedirectPath) return grantProviderOf(toolkit);
+  return toolkit.projectId === null ? toolkit.slug : `custom/${toolkit.id}`;
+}
+
+/** The one URI to register at the provider for an auth config's OAuth app (new configs: the toolkit's own). */
 export function redirectUriFor(
   publicUrl: string,
-  toolkit: Pick<Toolkit, 'slug' | 'projectId' | 'oauthVersion'>,
+  toolkit: FlowToolkit,
+  authConfig: { sharedRedirectPath: boolean } = { sharedRedirectPath: false },
 ): string {
-  return `${publicUrl}/connect/${oauthFlowKey(toolkit)}/callback`;
+  return `${publicUrl}/connect/${oauthFlowKey(toolkit, authConfig)}/callback`;
 }
 
 export function isOAuthScheme(scheme: AuthScheme): boolean {

@@ -195,6 +195,11 @@ function fill(toolkit: EndpointTemplates, template: string, values: FieldValues)
   return url;
 }
 
+/** Any other URL template of the toolkit's provider (its issuer), placeholders filled from the values. */
+export function resolveUrlTemplate(toolkit: EndpointTemplates, template: string, values: FieldValues): string {
+  return fill(toolkit, template, values);
+}
+
 /** The toolkit's OAuth endpoints, placeholders filled from the values. */
 export function resolveEndpoints(toolkit: EndpointTemplates, values: FieldValues): ToolkitEndpoints {
   const resolve = (template: string | null) => (template ? fill(toolkit, template, values) : null);
