@@ -72,6 +72,7 @@ export async function startChatExample(options: ChatExampleOptions = {}): Promis
       PORT: String(connectPort),
       ...(connectPort ? { PUBLIC_URL: `http://${host}:${connectPort}` } : {}),
       DATA_DIR: dataDir,
+      ENCRYPTION_KEYS: `demo:${randomBytes(32).toString('base64')}`, // the data dies with the run too
       LOG_LEVEL: 'warn',
       EGRESS_ALLOW_PRIVATE: host, // Demo Mail runs on this machine
     }),
