@@ -12,7 +12,9 @@ export default defineConfig({
     // Tests of the test harness itself (the loopback OAuth server, the cookie jar) run with
     // `npm run test:harness`, not with the product's suite.
     exclude: process.env.TEST_HARNESS ? configDefaults.exclude : [...configDefaults.exclude, 'test/harness/**'],
-    globalSetup: ['test/support/global-setup.ts'],
+    // global-setup prepares the test databases; client-build builds the client package, which
+    // the tests use built, as its users get it.
+    globalSetup: ['test/support/global-setup.ts', 'test/support/client-build.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file starts its own servers and databases; two cores fit two files at a time.

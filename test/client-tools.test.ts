@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeLink } from '../src/domain/connections/link-outcomes.js';
+import { ConnectError, createConnectClient } from '../packages/client/dist/index.js';
+import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/app.js';
+import { rawId, startSession } from './support/connect.js';
+import { createPGliteDatabase } from './support/databases.js';
+import { mcpClient } from './support/mcp.js';
+
+const API_KEY_CREDENTIALS = { credentials: { scheme: 'API_KEY' as const, fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null };
+
+describe("the client's agent tools", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp(await createPGliteDatabase());
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('defines the same tools, with the same argument schemas, as the MCP server lists for each kind of token', async () => {
+    const { clientToken } = await startSession(app, 'u_defs', ['openai']);
+    for (const token of [TEST_ADMIN_KEY, clientToken]) {
+      const mcp = await mcpClient(app.url, token);
+      const listed = (await mcp.listTools()).tools.map(({ name, title, description, inputSchema }) => {
+        const { $schema: _ignored, ...parameters } = inputSchema as Record<string, unknown>;
+        return { name, title, description, parameters };
+      });
+      await mcp.close();
+      expect(listed).toHaveLength(5);
+      expect(createConnectClient({ url: app.url, token }).toolDefinitions()).toEqual(listed);
+    }
+  });
+
+  it('runs a whole connection through handleToolCall with a session client token', async () => {
+    const { clientToken } = await startSession(app, 'u_tools', ['openai']);
+    const client = createConnectClient({ url: app.url, token: clientToken });
+
+    const started = await client.handleToolCall('connect_toolkit', { toolkit: 'openai' });
+    expect(started.isError).toBe(false);
+    expect(started.structuredContent).toMatchObject({ status: 'INITIATED', url: expect.stringMatching(/\/link\//) });
+    expect(started.text).toContain(String(started.structuredContent!.url));
+    const connectLinkId = String(started.structuredContent!.connectLinkId);
+
+    const waiting = client.handleToolCall('wait_for_connection', { connectLinkId, timeoutSeconds: 60 });
+    await completeLink(app.deps, rawId(connectLinkId), API_KEY_CREDENTIALS);
+    expect((await waiting).structuredContent).toMatchObject({ status: 'ACTIVE', finished: true });
+
+    const listed = await client.handleToolCall('list_connections', {});
+    const connectedAccountId = String(started.structuredContent!.connectedAccountId);
+    expect(listed.structuredContent).toMatchObject({ connections: [{ connectedAccountId, toolkit: 'openai', status: 'ACTIVE' }] });
+    expect((await client.handleToolCall('connect_toolkit', { toolkit: 'openai' })).structuredContent).toMatchObject({ status: 'ACTIVE', url: null });
+
+    const disconnected = await client.handleToolCall('disconnect_account', { connectedAccountId });
+    expect(disconnected.structuredContent).toMatchObject({ status: 'REVOKED' });
+  });
+
+  it('names the session with an API key, reports tool failures as results, and refuses unknown tools', async () => {
+    const { session } = await startSession(app, 'u_admin_tools', ['openai']);
+    const admin = createConnectClient({ url: app.url, token: TEST_ADMIN_KEY });
+    const toolkits = await admin.handleToolCall('list_toolkits', { sessionId: session.id });
+    expect(toolkits.structuredContent).toMatchObject({ toolkits: [{ toolkit: 'openai', connected: false }] });
+
+    const refused = await admin.handleToolCall('connect_toolkit', { sessionId: session.id, toolkit: 'github' });
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent).toBeNull();
+
+    const unknown = await admin.handleToolCall('send_email', {}).catch((caught: unknown) => caught);
+    expect(unknown).toBeInstanceOf(ConnectError);
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_TOOL' });
+  });
+});
