@@ -7,7 +7,7 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type AuthorizeInput = {
   /** Which of the user's accounts at the toolkit (unique per user and toolkit); default: the unnamed one. */
   alias?: string | null | undefined;
-  /** Auth config to use (default: pin, default, managed). */
+  /** Auth config to use (default: the session's pin, the project's default, managed). Project API key only: a session client token may name only the one that applies. */
   authConfigId?: string | null | undefined;
   /** Where to send the browser afterwards (an allowed origin of the project); gets status and connected_account_id. */
   callbackUrl?: string | null | undefined;
@@ -51,7 +51,7 @@ export type CreateSessionInput = {
   authConfigs?: Array<string> | null | undefined;
   /** The end user's name, shown on the hosted page instead of userId. */
   displayName?: string | null | undefined;
-  /** Lifetime of the session and its client token (default: no expiry). */
+  /** Lifetime of the session and its client token, in seconds: 60 to 2592000 (30 days); default 86400 (24 hours). */
   expiresInSeconds?: number | null | undefined;
   /** Toolkit slugs the session may connect; omit for any. */
   toolkits?: Array<string> | null | undefined;
@@ -108,21 +108,21 @@ export type DisableConnectedAccountMutationVariables = Exact<{
 }>;
 
 
-export type DisableConnectedAccountMutation = { disableConnectedAccount: { connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
+export type DisableConnectedAccountMutation = { disableConnectedAccount: { connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } };
 
 export type EnableConnectedAccountMutationVariables = Exact<{
   input: EnableConnectedAccountInput;
 }>;
 
 
-export type EnableConnectedAccountMutation = { enableConnectedAccount: { connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
+export type EnableConnectedAccountMutation = { enableConnectedAccount: { connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } };
 
 export type RevokeConnectedAccountMutationVariables = Exact<{
   input: RevokeConnectedAccountInput;
 }>;
 
 
-export type RevokeConnectedAccountMutation = { revokeConnectedAccount: { providerRevoked: boolean, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
+export type RevokeConnectedAccountMutation = { revokeConnectedAccount: { providerRevoked: boolean, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } };
 
 export type DeleteConnectedAccountMutationVariables = Exact<{
   input: DeleteConnectedAccountInput;
@@ -143,7 +143,7 @@ export type AuthorizeMutationVariables = Exact<{
 }>;
 
 
-export type AuthorizeMutation = { authorize: { connectLink: { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus }, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
+export type AuthorizeMutation = { authorize: { connectLink: { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus }, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } };
 
 export type ConnectedAccountsQueryVariables = Exact<{
   userId?: string | null | undefined;
@@ -154,7 +154,7 @@ export type ConnectedAccountsQueryVariables = Exact<{
 }>;
 
 
-export type ConnectedAccountsQuery = { connectedAccounts: { edges: Array<{ node: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ConnectedAccountsQuery = { connectedAccounts: { edges: Array<{ node: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ConnectionStatusSubscriptionVariables = Exact<{
   connectLinkId?: string | null | undefined;
@@ -162,16 +162,16 @@ export type ConnectionStatusSubscriptionVariables = Exact<{
 }>;
 
 
-export type ConnectionStatusSubscription = { connectionStatus: { status: ConnectionStatus, statusReason: string | null, occurredAt: string, connectLink: { id: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } | null } };
+export type ConnectionStatusSubscription = { connectionStatus: { status: ConnectionStatus, statusReason: string | null, occurredAt: string, connectLink: { id: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } | null } };
 
 export type EnsureConnectionMutationVariables = Exact<{
   input: EnsureConnectionInput;
 }>;
 
 
-export type EnsureConnectionMutation = { ensureConnection: { status: ConnectionStatus, message: string, connectLink: { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } };
+export type EnsureConnectionMutation = { ensureConnection: { status: ConnectionStatus, message: string, connectLink: { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus } | null, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } };
 
-export type ConnectedAccountFieldsFragment = { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } };
+export type ConnectedAccountFieldsFragment = { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null };
 
 export type ConnectLinkFieldsFragment = { id: string, url: string | null, expiresAt: string, status: ConnectLinkStatus };
 
@@ -180,7 +180,7 @@ export type SessionQueryVariables = Exact<{
 }>;
 
 
-export type SessionQuery = { session: { id: string, userId: string, allowedToolkits: Array<string>, expiresAt: string | null, toolkits: Array<{ toolkit: { slug: string, name: string }, connection: { status: ConnectionStatus, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string } } } | null }> } | null };
+export type SessionQuery = { session: { id: string, userId: string, allowedToolkits: Array<string>, expiresAt: string | null, toolkits: Array<{ toolkit: { slug: string, name: string }, connection: { status: ConnectionStatus, connectedAccount: { id: string, status: ConnectionStatus, statusReason: string | null, statusChangedAt: string, userId: string, alias: string | null, toolkit: { slug: string, name: string }, providerAccount: { id: string, email: string | null, name: string | null } | null } } | null }> } | null };
 
 export type CreateSessionMutationVariables = Exact<{
   input: CreateSessionInput;
@@ -219,6 +219,11 @@ export const ConnectedAccountFieldsFragmentDoc = new TypedDocumentString(`
     slug
     name
   }
+  providerAccount {
+    id
+    email
+    name
+  }
 }
     `, {"fragmentName":"ConnectedAccountFields"}) as unknown as TypedDocumentString<ConnectedAccountFieldsFragment, unknown>;
 export const ConnectLinkFieldsFragmentDoc = new TypedDocumentString(`
@@ -248,6 +253,11 @@ export const DisableConnectedAccountDocument = new TypedDocumentString(`
     slug
     name
   }
+  providerAccount {
+    id
+    email
+    name
+  }
 }`) as unknown as TypedDocumentString<DisableConnectedAccountMutation, DisableConnectedAccountMutationVariables>;
 export const EnableConnectedAccountDocument = new TypedDocumentString(`
     mutation EnableConnectedAccount($input: EnableConnectedAccountInput!) {
@@ -266,6 +276,11 @@ export const EnableConnectedAccountDocument = new TypedDocumentString(`
   alias
   toolkit {
     slug
+    name
+  }
+  providerAccount {
+    id
+    email
     name
   }
 }`) as unknown as TypedDocumentString<EnableConnectedAccountMutation, EnableConnectedAccountMutationVariables>;
@@ -287,6 +302,11 @@ export const RevokeConnectedAccountDocument = new TypedDocumentString(`
   alias
   toolkit {
     slug
+    name
+  }
+  providerAccount {
+    id
+    email
     name
   }
 }`) as unknown as TypedDocumentString<RevokeConnectedAccountMutation, RevokeConnectedAccountMutationVariables>;
@@ -334,6 +354,11 @@ export const AuthorizeDocument = new TypedDocumentString(`
     slug
     name
   }
+  providerAccount {
+    id
+    email
+    name
+  }
 }
 fragment ConnectLinkFields on ConnectLink {
   id
@@ -372,6 +397,11 @@ export const ConnectedAccountsDocument = new TypedDocumentString(`
     slug
     name
   }
+  providerAccount {
+    id
+    email
+    name
+  }
 }`) as unknown as TypedDocumentString<ConnectedAccountsQuery, ConnectedAccountsQueryVariables>;
 export const ConnectionStatusDocument = new TypedDocumentString(`
     subscription ConnectionStatus($connectLinkId: ID, $connectedAccountId: ID) {
@@ -402,6 +432,11 @@ export const ConnectionStatusDocument = new TypedDocumentString(`
     slug
     name
   }
+  providerAccount {
+    id
+    email
+    name
+  }
 }`) as unknown as TypedDocumentString<ConnectionStatusSubscription, ConnectionStatusSubscriptionVariables>;
 export const EnsureConnectionDocument = new TypedDocumentString(`
     mutation EnsureConnection($input: EnsureConnectionInput!) {
@@ -425,6 +460,11 @@ export const EnsureConnectionDocument = new TypedDocumentString(`
   alias
   toolkit {
     slug
+    name
+  }
+  providerAccount {
+    id
+    email
     name
   }
 }
@@ -464,6 +504,11 @@ export const SessionDocument = new TypedDocumentString(`
   alias
   toolkit {
     slug
+    name
+  }
+  providerAccount {
+    id
+    email
     name
   }
 }`) as unknown as TypedDocumentString<SessionQuery, SessionQueryVariables>;
