@@ -80,8 +80,9 @@ describe('npm start', () => {
     delete env.DATABASE_URL;
     delete env.ADMIN_API_KEY;
     const { child, port, lines } = await startServerProcess(env);
+    // The key is printed once start() returned, after the "listening" log line.
+    await expect.poll(() => lines.find((line) => /^\s+csk_/.test(line)), { timeout: 10_000 }).toBeDefined();
     const keyLine = lines.find((line) => /^\s+csk_/.test(line));
-    expect(keyLine).toBeDefined();
     const key = keyLine!.trim();
     expect(lines.filter((line) => line.includes(key))).toHaveLength(1);
 
