@@ -115,7 +115,9 @@ describe('ensureConnection', () => {
       where: { connectLinkId: rawId(onA.connectLink!.id), type: 'connection.expired' },
     });
     expect(replaced).toMatchObject({ status: 'EXPIRED', statusReason: 'SUPERSEDED' });
-    expect((await fetch(onA.connectLink!.url)).status).toBe(410);
+    const page = await fetch(onA.connectLink!.url);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('replaced by a newer one');
   });
 
   it('refuses a session client token of another session', async () => {

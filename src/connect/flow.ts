@@ -104,6 +104,7 @@ export type LinkProblem =
   | 'unknown'
   | 'used'
   | 'expired'
+  | 'replaced'
   | 'failed'
   | 'wrong-browser'
   | 'forbidden'
@@ -123,6 +124,7 @@ export function sendLinkProblem(
     unknown: [404, 'Link not found', 'This connect link is not valid. Ask the chat for a new one.'],
     used: [410, 'Link already used', 'This connect link has already been used. Ask the chat for a new one if needed.'],
     expired: [410, 'Link expired', 'This connect link has expired. Ask the chat for a new one.'],
+    replaced: [410, 'Link replaced', 'This connect link was replaced by a newer one. Use the latest link the chat sent you.'],
     failed: [410, 'Connection ended', 'This connection attempt has ended. Ask the chat for a new link.'],
     'wrong-browser': [
       400,

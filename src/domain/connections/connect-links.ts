@@ -184,10 +184,15 @@ export function linkEndpoints(link: LinkWithContext): ToolkitEndpoints {
   return resolveEndpoints(link.connectedAccount.toolkit, linkFieldValues(link));
 }
 
-/** Why a link cannot be used (for the hosted page), or null when it can. */
-export function linkUnusableReason(link: ConnectLink, now = new Date()): 'used' | 'expired' | 'failed' | null {
+/**
+ * Why a link cannot be used (for the hosted page), or null when it can. A link that ended
+ * before its time without being used was replaced by a newer one for the same connection
+ * (the sweeper only expires links whose time is up).
+ */
+export function linkUnusableReason(link: ConnectLink, now = new Date()): 'used' | 'expired' | 'replaced' | 'failed' | null {
   if (link.status === 'COMPLETED' || link.consumedAt) return 'used';
   if (link.status === 'FAILED') return 'failed';
+  if (link.status === 'EXPIRED' && link.expiresAt > now) return 'replaced';
   if (link.status === 'EXPIRED' || link.expiresAt <= now) return 'expired';
   return null;
 }
