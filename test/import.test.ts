@@ -24,6 +24,9 @@ async function userInfo(provider: OAuthProvider, accessToken: string) {
 async function tokensFromElsewhere(app: TestApp, userId: string) {
   const source = await connectOAuthAccount(app, userId);
   const row = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: source.id } });
+  const identity = await app.gql(`query($id: ID!) { node(id: $id) { ... on ConnectedAccount { providerAccount { id email name } } } }`, {
+    id: source.globalId,
+  });
   const deleted = await app.gql(`mutation($id: ID!) { deleteConnectedAccount(input: { id: $id, revoke: false }) { providerRevoked } }`, {
     id: source.globalId,
   });
@@ -35,6 +38,8 @@ async function tokensFromElsewhere(app: TestApp, userId: string) {
     tokenType: stored.tokenType!,
     expiresAt: row.tokenExpiresAt!.toISOString(),
     scopes: row.scopes,
+    /** Who the provider said the account is, after the hosted flow (not part of an import). */
+    providerAccount: identity.data!.node.providerAccount,
   };
 }
 
@@ -61,7 +66,7 @@ describe('importConnectedAccount: OAuth accounts refresh against oidc-provider',
   });
 
   it('stores the tokens encrypted, ACTIVE, schedules refresh from expiresAt, refreshes with rotation, and fires connection.imported', async () => {
-    const tokens = await tokensFromElsewhere(app, 'u_elsewhere');
+    const { providerAccount, ...tokens } = await tokensFromElsewhere(app, 'u_elsewhere');
     const result = await app.gql(IMPORT, {
       input: { userId: 'u_imported', toolkit: 'acme', authConfigId, alias: 'work', credentials: { oauth2: tokens } },
     });
@@ -77,6 +82,9 @@ describe('importConnectedAccount: OAuth accounts refresh against oidc-provider',
       scopes: tokens.scopes,
       tokenExpiresAt: tokens.expiresAt,
     });
+    // The provider is asked which account the imported tokens belong to, as after the hosted flow.
+    expect(providerAccount?.id).toBeTruthy();
+    expect(imported.connectedAccount.providerAccount).toEqual(providerAccount);
     const nextRefresh = new Date(imported.connectedAccount.nextRefreshAt).getTime();
     expect(nextRefresh).toBeLessThan(new Date(tokens.expiresAt).getTime());
     expect(nextRefresh).toBeGreaterThan(Date.now());
@@ -125,7 +133,7 @@ describe('importConnectedAccount: OAuth accounts refresh against oidc-provider',
       { input: { toolkit: 'acme', name: 'Another app', credentials: { clientId: 'another-app', clientSecret: 'another-secret-0123456789' } } },
     );
     expect(other.errors).toBeUndefined();
-    const tokens = await tokensFromElsewhere(app, 'u_elsewhere_2');
+    const { providerAccount: _identity, ...tokens } = await tokensFromElsewhere(app, 'u_elsewhere_2');
     const input = { userId: 'u_wrong_app', toolkit: 'acme', authConfigId: other.data!.createAuthConfig.authConfig.id, credentials: { oauth2: tokens } };
     const wrong = await app.gql(IMPORT, { input });
     expect(wrong.errors).toBeUndefined();

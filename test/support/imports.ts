@@ -5,7 +5,7 @@ export const IMPORT = /* GraphQL */ `
   mutation Import($input: ImportConnectedAccountInput!) {
     importConnectedAccount(input: $input) {
       created
-      connectedAccount { id status statusReason alias userId scopes tokenExpiresAt nextRefreshAt authScheme }
+      connectedAccount { id status statusReason alias userId scopes tokenExpiresAt nextRefreshAt authScheme providerAccount { id email name } }
     }
   }
 `;

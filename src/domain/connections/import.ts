@@ -3,10 +3,12 @@ import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { publishEvents, type RecordedEvent } from '../events/outbox.js';
 import { clientCredentialsOf, isOAuthScheme } from '../toolkits/auth-configs.js';
-import { accountEndpoints } from '../toolkits/toolkit-endpoints.js';
+import { accountEndpoints, asFieldValues } from '../toolkits/toolkit-endpoints.js';
 import { findVisibleToolkit } from '../toolkits/toolkits.js';
 import { parseInput } from '../validation.js';
+import { openCredentials } from './credentials.js';
 import { importedCredentials, importInputSchema } from './import-input.js';
+import { learnProviderAccount, sealProviderAccount } from './provider-account.js';
 import { rounds, write, type ImportOutcome, type Prepared, type Target } from './import-write.js';
 
 export type { ImportOutcome } from './import-write.js';
@@ -82,6 +84,27 @@ export async function importConnectedAccount(deps: CoreDeps, caller: Caller, raw
   requireApiKey(caller, 'importConnectedAccount');
   const [outcome] = await importAccounts(deps, caller.projectId, [raw]);
   if (!outcome!.ok) throw outcome!.error;
+  await learnImportedIdentity(deps, outcome!.accountId);
   const account = await deps.prisma.connectedAccount.findUniqueOrThrow({ where: { id: outcome!.accountId } });
   return { account, created: outcome!.created };
+}
+
+/**
+ * Asks the provider which account an imported OAuth connection is, as after the hosted flow.
+ * Only for one account at a time: a bulk import does not make one provider call per line.
+ */
+async function learnImportedIdentity(deps: CoreDeps, accountId: string): Promise<void> {
+  const account = await deps.prisma.connectedAccount.findUniqueOrThrow({
+    where: { id: accountId },
+    include: { toolkit: true, authConfig: true },
+  });
+  if (!isOAuthScheme(account.authConfig.authScheme) || !account.encryptedCredentials) return;
+  const identity = await learnProviderAccount(deps, {
+    toolkit: account.toolkit,
+    authConfig: account.authConfig,
+    credentials: openCredentials(deps.keyRing, { id: account.id, encryptedCredentials: account.encryptedCredentials }),
+    fieldValues: asFieldValues(account.fieldValues),
+  });
+  if (!identity) return;
+  await deps.prisma.connectedAccount.update({ where: { id: account.id }, data: sealProviderAccount(deps.keyRing, account.id, identity) });
 }
