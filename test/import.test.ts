@@ -8,6 +8,7 @@ import { createPGliteDatabase, databaseModes } from './support/databases.js';
 import { authConfigOf, createKeyAuthConfig, IMPORT } from './support/imports.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
 import { setUpOAuthToolkit } from './support/oauth-flow.js';
+import { startRecordingApi, type RecordingApi } from './support/recording-api.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 15_000, interval: 25 });
@@ -263,3 +264,46 @@ for (const mode of databaseModes) {
     });
   });
 }
+
+describe('an imported API key', () => {
+  let app: TestApp;
+  let api: RecordingApi;
+
+  beforeAll(async () => {
+    app = await startTestApp(await createPGliteDatabase());
+    api = await startRecordingApi((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await api?.close();
+  });
+
+  it('calls the toolkit API through proxyRequest, the key added by the server and never returned', async () => {
+    const key = `imported-${'k'.repeat(32)}`;
+    const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+      input: {
+        slug: 'imported-api',
+        name: 'Imported API',
+        authScheme: 'API_KEY',
+        apiBaseUrl: `${api.origin}/v1`,
+        fields: [{ name: 'apiKey', label: 'API key', secret: true }],
+        apiAuth: { headers: [{ name: 'X-Api-Key', value: '{apiKey}' }] },
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const authConfigId = await createKeyAuthConfig(app, 'imported-api');
+    const imported = await app.gql(IMPORT, {
+      input: { userId: 'u_proxy', toolkit: 'imported-api', authConfigId, credentials: { fields: [{ name: 'apiKey', value: key }] } },
+    });
+    expect(imported.errors).toBeUndefined();
+
+    const answer = await app.gql(
+      `mutation($input: ProxyRequestInput!) { proxyRequest(input: $input) { status body json } }`,
+      { input: { connectedAccountId: imported.data!.importConnectedAccount.connectedAccount.id, method: 'GET', path: '/things' } },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.proxyRequest).toMatchObject({ status: 200, json: { ok: true } });
+    expect(JSON.stringify(answer)).not.toContain(key);
+    expect(api.received.at(-1)).toMatchObject({ url: '/v1/things', headers: expect.objectContaining({ 'x-api-key': key }) });
+  });
+});
