@@ -202,6 +202,11 @@ describe('outbound requests of a server that allows no private address (PostgreS
     const row = await closed.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(connectedAccount.id) } });
     expect(row.status).not.toBe('ACTIVE');
     expect(row.encryptedCredentials).toBeNull();
+    // What the account and its events say names no host or port of the refused connection.
+    const events = await closed.database.prisma.connectionEvent.findMany({ where: { connectedAccountId: row.id } });
+    const said = JSON.stringify([row.statusReason, row.lastRefreshError, events.map((e) => e.statusReason)]);
+    expect(said).not.toContain('127.0.0.1');
+    expect(said).not.toContain(new URL(provider.issuer).port);
     expect(provider.tokenRequests().authorization_code ?? 0).toBe(before);
   });
 

@@ -289,6 +289,9 @@ function outcomeOf(response: unknown): Exclude<OAuthOutcome, { kind: 'redirected
   };
 }
 
+/** What an OAuth error code looks like (RFC 6749 §5.2 names them in snake_case). */
+const OAUTH_ERROR_CODE = /^[a-z][a-z0-9_.-]{0,63}$/;
+
 /**
  * grant reports a provider's refusal as the callback's query (`error=access_denied&…`), a
  * failed token request as `{ error: <body> }`, and its own failures as a "Grant: …" string.
@@ -300,6 +303,9 @@ function describeError(response: { error?: unknown; error_description?: unknown 
   const error = response.error;
   if (typeof error === 'string') {
     if (error.startsWith('Grant:')) return { reason: 'oauth_flow_error', description: error.replace(/^Grant:\s*/, '') };
+    // Not an OAuth error code but the text of a failed request ("connect ECONNREFUSED 10.0.0.5:8443"):
+    // it names hosts and ports, and the reason is shown to whoever reads the account.
+    if (!OAUTH_ERROR_CODE.test(error)) return { reason: 'token_exchange_failed', description: null };
     return {
       reason: error,
       description: typeof response.error_description === 'string' ? response.error_description : null,
