@@ -34,6 +34,37 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
   return total;
 }
 
+/** Per table: the days it keeps, and one batch deleted of what is older than `before`. */
+function steps(prisma: PrismaClient, policy: RetentionPolicy) {
+  return {
+    webhookDeliveries: [
+      policy.webhookDeliveriesDays,
+      (before: Date) => prisma.$executeRaw`
+        DELETE FROM "WebhookDelivery" WHERE id IN (
+          SELECT id FROM "WebhookDelivery"
+          WHERE status <> 'PENDING' AND "createdAt" < ${before}
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    ],
+    events: [
+      policy.eventsDays,
+      (before: Date) => prisma.$executeRaw`
+        DELETE FROM "ConnectionEvent" WHERE id IN (
+          SELECT e.id FROM "ConnectionEvent" e
+          WHERE e."occurredAt" < ${before} AND e."publishedAt" IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e.id AND d.status = 'PENDING')
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    ],
+    connectLinks: [
+      policy.connectLinksDays,
+      (before: Date) => prisma.$executeRaw`
+        DELETE FROM "ConnectLink" WHERE id IN (
+          SELECT id FROM "ConnectLink"
+          WHERE status <> 'PENDING' AND "expiresAt" < ${before}
+          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
+    ],
+  } satisfies Record<keyof RetentionResult, [days: number, deleteBatch: (before: Date) => Promise<number>]>;
+}
+
 /**
  * Deletes what is finished and older than the policy says, never what is still needed:
  * webhook deliveries still PENDING, events not yet published or still owed to a receiver,
@@ -42,36 +73,9 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
  */
 export async function applyRetention(prisma: PrismaClient, policy: RetentionPolicy, now = Date.now()): Promise<RetentionResult> {
   const result: RetentionResult = { events: 0, webhookDeliveries: 0, connectLinks: 0 };
-  if (policy.webhookDeliveriesDays > 0) {
-    const before = cutoff(policy.webhookDeliveriesDays, now);
-    result.webhookDeliveries = await inBatches(
-      () => prisma.$executeRaw`
-        DELETE FROM "WebhookDelivery" WHERE id IN (
-          SELECT id FROM "WebhookDelivery"
-          WHERE status <> 'PENDING' AND "createdAt" < ${before}
-          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-    );
-  }
-  if (policy.eventsDays > 0) {
-    const before = cutoff(policy.eventsDays, now);
-    result.events = await inBatches(
-      () => prisma.$executeRaw`
-        DELETE FROM "ConnectionEvent" WHERE id IN (
-          SELECT e.id FROM "ConnectionEvent" e
-          WHERE e."occurredAt" < ${before} AND e."publishedAt" IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e.id AND d.status = 'PENDING')
-          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-    );
-  }
-  if (policy.connectLinksDays > 0) {
-    const before = cutoff(policy.connectLinksDays, now);
-    result.connectLinks = await inBatches(
-      () => prisma.$executeRaw`
-        DELETE FROM "ConnectLink" WHERE id IN (
-          SELECT id FROM "ConnectLink"
-          WHERE status <> 'PENDING' AND "expiresAt" < ${before}
-          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-    );
+  // Deliveries first: an event is kept while a pending delivery still needs it.
+  for (const [table, [days, deleteBatch]] of Object.entries(steps(prisma, policy)) as [keyof RetentionResult, [number, (before: Date) => Promise<number>]][]) {
+    if (days > 0) result[table] = await inBatches(() => deleteBatch(cutoff(days, now)));
   }
   return result;
 }
