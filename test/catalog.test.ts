@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayNames } from '../src/catalog/display-names.js';
+import { moreProviderOverrides } from '../src/catalog/oauth-overrides-more.js';
+import { topProviderOverrides } from '../src/catalog/oauth-overrides-top.js';
 import { oauthOverrides } from '../src/catalog/oauth-overrides.js';
 import {
   buildCatalog,
@@ -39,6 +41,12 @@ function rejection(entry: unknown): string {
 const validOAuth = { version: 2 as const, authorizeUrl: 'https://x.example.com/auth', tokenUrl: 'https://x.example.com/token' };
 
 describe('toolkit catalog', () => {
+  it('overrides each provider in one file only', () => {
+    const top = Object.keys(topProviderOverrides);
+    expect(Object.keys(moreProviderOverrides).filter((name) => top.includes(name))).toEqual([]);
+    expect(Object.keys(oauthOverrides)).toHaveLength(top.length + Object.keys(moreProviderOverrides).length);
+  });
+
   it('loads once, sorted, frozen', () => {
     expect(loadCatalog()).toBe(catalog);
     expect(catalog.length).toBeGreaterThanOrEqual(230);
