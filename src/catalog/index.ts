@@ -1,6 +1,5 @@
 /** Schemas and types of catalog entries. */
 export {
-  apiAuthSchema,
   authSchemes,
   authSchemeSchema,
   catalogToolkitSchema,
@@ -8,16 +7,9 @@ export {
   credentialFieldSchema,
   maxLengthOf,
   storedCredentialFieldSchema,
-  credentialPlaceholderPattern,
-  credentialPlaceholders,
   identitySchema,
-  jsonPathSchema,
   metadataSchema,
   oauthSchema,
-  oauthTokenPlaceholders,
-  readJsonPath,
-  urlPlaceholderPattern,
-  urlPlaceholders,
   type ApiAuth,
   type AuthScheme,
   type CatalogToolkit,
@@ -27,6 +19,18 @@ export {
   type Metadata,
   type OAuthSettings,
 } from './schema.js';
+
+/** The templates and paths catalog entries are written with. */
+export {
+  apiAuthSchema,
+  credentialPlaceholderPattern,
+  credentialPlaceholders,
+  jsonPathSchema,
+  oauthTokenPlaceholders,
+  readJsonPath,
+  urlPlaceholderPattern,
+  urlPlaceholders,
+} from './templates.js';
 
 /** Running toolkit patterns (RE2, linear time). */
 export { DEFAULT_FIELD_MAX_LENGTH, fieldPatternProblem, matchesFieldPattern } from './patterns.js';
