@@ -54,6 +54,29 @@ const FATAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
   [4406, 'BAD_REQUEST'],
 ]);
 
+/**
+ * The sink both transports hand their client: results go to `sink` until the first end (a
+ * GraphQL error list is final), and the transport's own errors go to `fail` to be sorted.
+ */
+function onceSink<Data>(sink: SubscriptionSink<Data>, fail: (error: unknown) => void) {
+  let done = false;
+  return {
+    next: (result: unknown) => {
+      if (!done && !deliver(result as ExecutionResult<Data>, sink)) done = true;
+    },
+    error: (error: unknown) => {
+      if (done) return;
+      done = true;
+      if (Array.isArray(error)) return sink.error(new GraphQLRequestError(error as GraphQLErrorEntry[]), true);
+      fail(error);
+    },
+    complete: () => {
+      if (!done) sink.complete();
+      done = true;
+    },
+  };
+}
+
 function closeCodeOf(error: unknown): number | null {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' ? error.code : null;
 }
@@ -98,15 +121,9 @@ export function createWsTransport(url: string, token: string, webSocketImpl: Web
       return everOpened;
     },
     subscribe<Data>(request: SubscribeRequest, sink: SubscriptionSink<Data>) {
-      let done = false;
-      return client.subscribe<Data>(request, {
-        next: (result) => {
-          if (!done && !deliver(result as ExecutionResult<Data>, sink)) done = true;
-        },
-        error: (error) => {
-          if (done) return;
-          done = true;
-          if (Array.isArray(error)) return sink.error(new GraphQLRequestError(error as GraphQLErrorEntry[]), true);
+      return client.subscribe<Data>(
+        request,
+        onceSink(sink, (error) => {
           const code = closeCodeOf(error);
           const fatalCode = code === null ? undefined : FATAL_CLOSE_CODES.get(code);
           if (fatalCode) {
@@ -114,12 +131,8 @@ export function createWsTransport(url: string, token: string, webSocketImpl: Web
             return sink.error(new GraphQLRequestError([{ message: reason || `socket closed with ${code}`, extensions: { code: fatalCode } }]), true);
           }
           sink.error(error, false);
-        },
-        complete: () => {
-          if (!done) sink.complete();
-          done = true;
-        },
-      });
+        }),
+      );
     },
     dispose: () => void client.dispose(),
   };
@@ -136,26 +149,16 @@ export function createSseTransport(url: string, token: string, fetchFn: typeof f
   return {
     name: 'sse',
     subscribe<Data>(request: SubscribeRequest, sink: SubscriptionSink<Data>) {
-      let done = false;
-      return client.subscribe<Data>(request, {
-        next: (result) => {
-          if (!done && !deliver(result as ExecutionResult<Data>, sink)) done = true;
-        },
-        error: (error) => {
-          if (done) return;
-          done = true;
-          if (Array.isArray(error)) return sink.error(new GraphQLRequestError(error as GraphQLErrorEntry[]), true);
+      return client.subscribe<Data>(
+        request,
+        onceSink(sink, (error) => {
           const status = error instanceof NetworkError ? error.response?.status : undefined;
           if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
             return sink.error(new GraphQLRequestError([{ message: error instanceof Error ? error.message : `HTTP ${status}`, extensions: { code: status === 401 ? 'UNAUTHENTICATED' : `HTTP_${status}` } }], status), true);
           }
           sink.error(error, false);
-        },
-        complete: () => {
-          if (!done) sink.complete();
-          done = true;
-        },
-      });
+        }),
+      );
     },
     dispose: () => client.dispose(),
   };
