@@ -20,6 +20,7 @@ import type { CoreDeps } from '../src/domain/deps.js';
 import { DomainError } from '../src/domain/errors.js';
 import { rawIdOf } from '../src/domain/public-ids.js';
 import { createEgress } from '../src/egress/index.js';
+import { createReadCache } from '../src/domain/access/read-cache.js';
 import { createEventBus } from '../src/events/bus.js';
 import { createLogger } from '../src/logger.js';
 import { createProgress } from './import-progress.js';
@@ -86,6 +87,7 @@ async function main(): Promise<number> {
       egress: createEgress(config.egressAllowPrivate),
       // The webhooks owed are in the outbox; the servers' sweepers deliver them within seconds.
       webhookDelivery: { trigger: () => undefined, idle: async () => undefined },
+      readCache: createReadCache(bus, logger),
     };
 
     let batch: { line: number; input: Record<string, unknown> }[] = [];

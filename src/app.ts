@@ -20,6 +20,7 @@ import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.
 import { createSessionQuotas } from './domain/access/quotas.js';
 import { createEgress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { createReadCache, type ReadCache, type ReadCacheOptions } from './domain/access/read-cache.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
 import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
@@ -60,6 +61,8 @@ export interface AppOptions {
   relayAfterMs?: number;
   /** How long a transaction waits for a database connection before the request answers 503 (default 30 s). */
   transactionMaxWaitMs?: number;
+  /** How long read-cache entries may be served at most, and how many are kept (default 30 s, 50,000). */
+  readCache?: ReadCacheOptions;
   /** How often rows past their retention are deleted (default 1 min; a bounded batch each time). */
   retentionIntervalMs?: number;
   /** How often open WebSockets and SSE streams are checked for revoked keys and ended sessions (default 5 s). */
@@ -97,6 +100,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let wss: WebSocketServer | undefined;
   let database: Database | undefined;
   let bus: EventBus | undefined;
+  let readCache: ReadCache | undefined;
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
   let accessWatch: AccessWatch | undefined;
@@ -117,9 +121,14 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     }
     bus = createEventBus(config.redisUrl, logger);
     await bus.ready();
+    readCache = createReadCache(bus, logger, options.readCache);
     const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
     const catalog = await syncCatalog(db.prisma);
-    if (catalog.inserted + catalog.updated > 0) logger.info(catalog, 'synced the toolkit catalog');
+    if (catalog.inserted + catalog.updated > 0) {
+      logger.info(catalog, 'synced the toolkit catalog');
+      // Instances still running an older catalog drop the toolkits they hold.
+      await readCache.changed(null);
+    }
 
     // Listen first: without PUBLIC_URL, links are built from the port actually bound.
     let handle: RequestListener | undefined;
@@ -156,6 +165,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       managedOAuthApps: config.managedOAuthApps,
       webhookDelivery,
       egress,
+      readCache,
     };
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();
@@ -197,7 +207,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
     };
     wss = attachWebSocketServer(httpServer, yoga, {
-      prisma: db.prisma,
+      deps,
       accessWatch,
       logger,
       limits: graphqlLimits,
@@ -224,6 +234,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     await stopSweeper?.();
     accessWatch?.stop();
     statusWatch?.stop();
+    readCache?.close();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -238,6 +249,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     server = undefined;
     wss = undefined;
     bus = undefined;
+    readCache = undefined;
     database = undefined;
     stopSweeper = undefined;
     counters = undefined;

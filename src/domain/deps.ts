@@ -4,6 +4,7 @@ import type { PrismaClient } from '../db/index.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import type { SessionQuotas } from './access/quotas.js';
+import type { ReadCache } from './access/read-cache.js';
 import type { Refresher } from './connections/refresh.js';
 import type { StatusWatch } from './connections/status-watch.js';
 import type { KeyRing } from './crypto/encryption.js';
@@ -22,6 +23,8 @@ export interface CoreDeps {
   webhookDelivery: WebhookDelivery;
   /** Every outbound connection goes through it: private addresses are refused unless allowed. */
   egress: Egress;
+  /** Callers, projects, sessions, toolkits and auth configs as last read; changes go through it. */
+  readCache: ReadCache;
 }
 
 /** The core plus the services built on it (in this order, by the app's composition root). */

@@ -19,6 +19,7 @@ type Topics = {
   'account:changed': [connectedAccountId: string, payload: ConnectionChanged];
   'link:changed': [connectLinkId: string, payload: ConnectionChanged];
   'access:ended': [payload: AccessEnded];
+  'config:changed': [payload: ConfigChanged];
 };
 
 /**
@@ -27,6 +28,14 @@ type Topics = {
  */
 export interface AccessEnded {
   sessionId: string;
+}
+
+/**
+ * Something instances keep in their read caches changed (an API key, session, project, toolkit
+ * or auth config): every instance drops what it holds for the project (`null`: for all).
+ */
+export interface ConfigChanged {
+  projectId: string | null;
 }
 
 /** The topics keyed by an id, whose publishes the outbox confirms. */
@@ -38,6 +47,16 @@ export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
    * when it could not, e.g. while Redis is down, so the caller can keep the event for later.
    */
   deliver<Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]): Promise<void>;
+  /**
+   * Publishes a change that read caches must see, and resolves once the bus has taken it (Redis
+   * acknowledged it: every instance subscribed then has it in its socket); rejects when it could not.
+   */
+  announce(payload: ConfigChanged): Promise<void>;
+  /**
+   * Whether every message published now reaches this instance: false while Redis is down or
+   * until every channel is re-subscribed after it comes back. Always true in process.
+   */
+  live(): boolean;
   /** Resolves when the bus is usable; Redis connections are established. */
   ready(): Promise<void>;
   /** Resolves once every subscription made so far is live (Redis has processed its SUBSCRIBE). */
@@ -59,6 +78,8 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
         (pubsub.publish as (topic: Topic, id: string, payload: Topics[Topic][1]) => void)(topic, id, payload);
       },
+      announce: async (payload: ConfigChanged) => pubsub.publish('config:changed', payload),
+      live: () => true,
       ready: async () => {},
       settled: async () => {},
       onResubscribed: () => () => {},
@@ -78,14 +99,20 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
   });
   const resubscribed = new Set<() => void>();
   let connectedBefore = false;
+  let subscribed = false;
+  subscribeClient.on('close', () => {
+    subscribed = false;
+  });
   subscribeClient.on('ready', () => {
     if (!connectedBefore) {
       connectedBefore = true;
+      subscribed = true;
       return;
     }
     // ioredis has just re-sent SUBSCRIBE for every channel; the PING's reply comes after theirs.
     subscribeClient.ping().then(
       () => {
+        subscribed = true;
         for (const listener of resubscribed) listener();
       },
       () => {},
@@ -96,6 +123,10 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       // The channel and message as @graphql-yoga/redis-event-target writes and reads them.
       await publishClient.publish(`${topic}:${id}`, JSON.stringify(payload));
     },
+    announce: async (payload: ConfigChanged) => {
+      await publishClient.publish('config:changed', JSON.stringify(payload));
+    },
+    live: () => subscribed && subscribeClient.status === 'ready',
     ready: async () => {
       await Promise.all([publishClient.connect(), subscribeClient.connect()]);
     },

@@ -65,7 +65,7 @@ builder.queryField('authConfigs', (t) =>
       args: { toolkit: t.arg.string({ required: false, description: 'Only configs of this toolkit slug.' }) },
       resolve: async (query, _parent, args, ctx) => {
         const projectId = projectIdOf(ctx);
-        const toolkit = args.toolkit ? await findVisibleToolkit(ctx.prisma, projectId, args.toolkit) : null;
+        const toolkit = args.toolkit ? await findVisibleToolkit(ctx.deps, projectId, args.toolkit) : null;
         if (args.toolkit && !toolkit) throw notFound(`Toolkit "${args.toolkit}"`);
         return ctx.prisma.authConfig.findMany({
           ...query,

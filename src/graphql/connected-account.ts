@@ -95,7 +95,7 @@ builder.queryField('connectedAccounts', (t) =>
         status: t.arg({ type: ConnectionStatusEnum, required: false, description: 'Only this status.' }),
       },
       resolve: async (query, _parent, args, ctx) => {
-        const toolkit = args.toolkit ? await findVisibleToolkit(ctx.prisma, ctx.principal.projectId, args.toolkit) : null;
+        const toolkit = args.toolkit ? await findVisibleToolkit(ctx.deps, ctx.principal.projectId, args.toolkit) : null;
         if (args.toolkit && !toolkit) throw notFound(`Toolkit "${args.toolkit}"`);
         return ctx.prisma.connectedAccount.findMany({
           ...query,

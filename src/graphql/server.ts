@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { PrismaClient } from '../db/index.js';
 import { AUTHENTICATION_MESSAGES, authenticateBearer } from '../domain/access/authenticate.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { DomainError } from '../domain/errors.js';
@@ -40,8 +39,8 @@ function unauthenticated(message: string): GraphQLError {
  * Resolves the caller, or throws UNAUTHENTICATED. Every operation needs a credential, including
  * introspection: the schema is for the developers of a project, not for anyone on the network.
  */
-export async function authenticate(prisma: PrismaClient, authorization: unknown): Promise<Principal> {
-  const result = await authenticateBearer(prisma, authorization);
+export async function authenticate(deps: Pick<DomainDeps, 'prisma' | 'readCache'>, authorization: unknown): Promise<Principal> {
+  const result = await authenticateBearer(deps, authorization);
   if (!result.ok) throw unauthenticated(AUTHENTICATION_MESSAGES[result.reason]);
   return result.caller;
 }
@@ -160,7 +159,7 @@ export function createGraphQLServer(
       // Over WebSocket the operation was authenticated in onSubscribe (websocket.ts).
       principal:
         initial.principal ??
-        (await authenticate(prisma, initial.request?.headers.get('authorization'))),
+        (await authenticate(deps, initial.request?.headers.get('authorization'))),
     }),
   });
 }

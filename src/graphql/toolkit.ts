@@ -1,7 +1,7 @@
 import { maxLengthOf, storedCredentialFieldSchema, type AuthScheme, type CredentialField } from '../catalog/index.js';
 import { visibleToolkitsWhere } from '../domain/access/visibility.js';
 import { toolkitLogoUrl } from '../domain/toolkits/logos.js';
-import { createToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
+import { createToolkit, findVisibleToolkit, toolkitListWhere, toolkitOrder } from '../domain/toolkits/toolkits.js';
 import type { TokenAuthMethod, Toolkit as ToolkitRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { projectIdOf } from './context.js';
@@ -155,12 +155,8 @@ builder.queryFields((t) => ({
     authScopes: { project: true, session: true },
     description: 'One toolkit by slug; a custom toolkit of this project wins over a catalog one.',
     args: { slug: t.arg.string({ required: true, description: 'The toolkit slug.' }) },
-    resolve: (query, _parent, { slug }, ctx) =>
-      ctx.prisma.toolkit.findFirst({
-        ...query,
-        where: { slug, ...visibleToolkitsWhere(projectIdOf(ctx)) },
-        orderBy: { projectId: { sort: 'asc', nulls: 'last' } },
-      }),
+    // Toolkit has no relations, so the whole row (cached) answers any selection.
+    resolve: (_query, _parent, { slug }, ctx) => findVisibleToolkit(ctx.deps, projectIdOf(ctx), slug),
   }),
 }));
 

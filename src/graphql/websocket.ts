@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type execute, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { PrismaClient } from '../db/index.js';
+import type { DomainDeps } from '../domain/deps.js';
 import type { Logger } from '../logger.js';
 import type { AccessWatch } from './access-watch.js';
 import type { Principal } from './context.js';
@@ -30,13 +30,14 @@ export function attachWebSocketServer(
   server: Server,
   yoga: Yoga,
   {
-    prisma,
+    deps,
     accessWatch,
     logger,
     limits = DEFAULT_GRAPHQL_LIMITS,
     subscriptionsPerSocket = 50,
   }: {
-    prisma: PrismaClient;
+    /** Authenticates each socket's credential, as HTTP requests are. */
+    deps: Pick<DomainDeps, 'prisma' | 'readCache'>;
     accessWatch: AccessWatch;
     logger: Logger;
     limits?: GraphQLLimits;
@@ -56,7 +57,7 @@ export function attachWebSocketServer(
       subscribe: (args) => (args as EnvelopedExecutionArgs).rootValue.subscribe(args),
       onConnect: async (ctx) => {
         try {
-          const principal = await authenticate(prisma, ctx.connectionParams?.authorization);
+          const principal = await authenticate(deps, ctx.connectionParams?.authorization);
           const socket = ctx.extra.socket;
           // Closed while authenticating: onClose has run already and would never unwatch.
           if (socket.readyState !== socket.OPEN) return false;
@@ -73,7 +74,7 @@ export function attachWebSocketServer(
       onSubscribe: async (ctx, id, params) => {
         let principal: Principal;
         try {
-          principal = await authenticate(prisma, ctx.connectionParams?.authorization);
+          principal = await authenticate(deps, ctx.connectionParams?.authorization);
         } catch (error) {
           // Revoked (or expired) since the socket connected: refuse, then end the connection.
           setImmediate(() => ctx.extra.socket.close(FORBIDDEN, 'Forbidden'));

@@ -44,7 +44,7 @@ export function createMcpRoutes(deps: DomainDeps) {
       refuse(res, 405, -32000, 'Method not allowed: this MCP server is stateless; send POST.', { allow: 'POST' });
       return true;
     }
-    const authentication = await authenticateBearer(deps.prisma, req.headers.authorization);
+    const authentication = await authenticateBearer(deps, req.headers.authorization);
     if (!authentication.ok) {
       refuse(res, 401, -32001, AUTHENTICATION_MESSAGES[authentication.reason], { 'www-authenticate': 'Bearer' });
       return true;

@@ -44,17 +44,21 @@ export async function storeApiKey(
 
 /** Resolves a presented key to its project, or null when it is unknown or revoked. */
 export async function authenticateApiKey(
-  prisma: PrismaClient,
+  { prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>,
   key: string,
 ): Promise<ApiKeyCaller | null> {
-  const row = await prisma.apiKey.findUnique({
-    where: { hash: hashSecret(key) },
-    select: { id: true, projectId: true, revokedAt: true, lastUsedAt: true },
-  });
+  const hash = hashSecret(key);
+  // Revoking a key announces the change (revokeApiKey), so a cached row is never a revoked one.
+  const row = await readCache.get(
+    `api-key:${hash}`,
+    () => prisma.apiKey.findUnique({ where: { hash }, select: { id: true, projectId: true, revokedAt: true, lastUsedAt: true } }),
+    (found) => found.projectId,
+  );
   if (!row || row.revokedAt) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+    row.lastUsedAt = new Date(now);
+    await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: row.lastUsedAt } });
   }
   return { kind: 'apiKey', apiKeyId: row.id, projectId: row.projectId };
 }
@@ -103,6 +107,7 @@ export async function revokeApiKey(
   }
   // Conditional, so that two concurrent revocations keep the first revokedAt.
   await prisma.apiKey.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  await deps.readCache.changed(caller.projectId);
   return prisma.apiKey.findUniqueOrThrow({ where: { id: row.id } });
 }
 

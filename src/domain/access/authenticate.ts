@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../db/index.js';
+import type { CoreDeps } from '../deps.js';
 import { authenticateApiKey } from './api-keys.js';
 import type { Caller } from './caller.js';
 import { authenticateSessionToken, isSessionClientToken } from './sessions.js';
@@ -15,14 +15,14 @@ export type Authentication =
   | { ok: false; reason: 'missing' | 'invalid-api-key' | 'invalid-session-token' };
 
 /** Resolves an Authorization header to a caller: a project API key or a session client token. */
-export async function authenticateBearer(prisma: PrismaClient, authorization: unknown): Promise<Authentication> {
+export async function authenticateBearer(deps: Pick<CoreDeps, 'prisma' | 'readCache'>, authorization: unknown): Promise<Authentication> {
   const token = bearerToken(authorization);
   if (!token) return { ok: false, reason: 'missing' };
   if (isSessionClientToken(token)) {
-    const session = await authenticateSessionToken(prisma, token);
+    const session = await authenticateSessionToken(deps, token);
     return session ? { ok: true, caller: session } : { ok: false, reason: 'invalid-session-token' };
   }
-  const key = await authenticateApiKey(prisma, token);
+  const key = await authenticateApiKey(deps, token);
   return key ? { ok: true, caller: key } : { ok: false, reason: 'invalid-api-key' };
 }
 

@@ -63,11 +63,16 @@ const updateProjectInputSchema = z.object({
   connectLinkTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).nullish(),
 });
 
+/** A project by id, cached: updateProject announces every change. */
+export function findProject({ prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>, id: string) {
+  return readCache.get(`project:${id}`, () => prisma.project.findUnique({ where: { id } }), (project) => project.id);
+}
+
 /** Changes the project's branding, callback allow-list or link lifetime; omitted fields stay. */
 export async function updateProject(deps: CoreDeps, caller: Caller, raw: unknown) {
   requireApiKey(caller, 'updateProject');
   const input = parseInput(updateProjectInputSchema, raw, 'project');
-  return deps.prisma.project.update({
+  const project = await deps.prisma.project.update({
     where: { id: caller.projectId },
     data: {
       ...(input.name ? { name: input.name } : {}),
@@ -77,4 +82,6 @@ export async function updateProject(deps: CoreDeps, caller: Caller, raw: unknown
       ...(input.connectLinkTtlSeconds ? { connectLinkTtlSeconds: input.connectLinkTtlSeconds } : {}),
     },
   });
+  await deps.readCache.changed(caller.projectId);
+  return project;
 }

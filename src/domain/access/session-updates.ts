@@ -35,7 +35,7 @@ export async function updateSession(deps: CoreDeps, caller: Caller, raw: unknown
     const missing = slugs.filter((slug) => !found.some((t) => t.slug === slug));
     if (missing.length > 0) throw new DomainError('NOT_FOUND', `Unknown toolkit(s): ${missing.join(', ')}.`);
   }
-  return deps.prisma.session.update({
+  const updated = await deps.prisma.session.update({
     where: { id: session.id },
     data: {
       ...(slugs ? { toolkits: slugs } : {}),
@@ -43,4 +43,6 @@ export async function updateSession(deps: CoreDeps, caller: Caller, raw: unknown
       ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
     },
   });
+  await deps.readCache.changed(caller.projectId);
+  return updated;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/index.js';
+import type { Session } from '../../generated/prisma/client.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
@@ -51,19 +52,40 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
     }
   }
   const clientToken = newSecret(CLIENT_TOKEN_PREFIX);
+  const clientTokenHash = hashSecret(clientToken);
   const session = await prisma.session.create({
     data: {
       projectId,
       userId: input.userId,
       displayName: input.displayName ?? null,
       toolkits: slugs,
-      clientTokenHash: hashSecret(clientToken),
+      clientTokenHash,
       expiresAt: new Date(Date.now() + (input.expiresInSeconds ?? SESSION_DEFAULT_LIFETIME_SECONDS) * 1000),
       authConfigs: { create: pins.map((authConfigId) => ({ authConfigId })) },
     },
   });
+  deps.readCache.prime(sessionKey(session.id), { ...session, authConfigs: pins.map((authConfigId) => ({ authConfigId })) }, projectId);
+  deps.readCache.prime(sessionTokenKey(clientTokenHash), session, projectId);
   return { session, clientToken };
 }
+
+/** A session as authorize needs it: the row and the ids of its pinned auth configs. */
+export type SessionWithPins = Session & { authConfigs: { authConfigId: string }[] };
+
+/**
+ * A session by id, cached: revoking or changing a session announces it, pins never change, and
+ * the instance that creates a session keeps it (a chat usually authorizes right after).
+ */
+export function sessionForAuthorize({ prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>, id: string) {
+  return readCache.get<SessionWithPins>(
+    sessionKey(id),
+    () => prisma.session.findUnique({ where: { id }, include: { authConfigs: { select: { authConfigId: true } } } }),
+    (session) => session.projectId,
+  );
+}
+
+const sessionKey = (id: string) => `session:${id}`;
+const sessionTokenKey = (hash: string) => `session-token:${hash}`;
 
 export function isSessionClientToken(token: string): boolean {
   return token.startsWith(CLIENT_TOKEN_PREFIX);
@@ -76,13 +98,20 @@ export function sessionEnded(session: { expiresAt: Date | null; revokedAt: Date 
 
 /** Resolves a session client token, or null when unknown, or the session expired or was revoked. */
 export async function authenticateSessionToken(
-  prisma: PrismaClient,
+  { prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>,
   token: string,
 ): Promise<SessionCaller | null> {
-  const session = await prisma.session.findUnique({
-    where: { clientTokenHash: hashSecret(token) },
-    select: { id: true, projectId: true, userId: true, expiresAt: true, revokedAt: true },
-  });
+  const hash = hashSecret(token);
+  // Revoking or changing a session announces it (revokeSession, updateSession); expiry is checked here.
+  const session = await readCache.get(
+    sessionTokenKey(hash),
+    () =>
+      prisma.session.findUnique({
+        where: { clientTokenHash: hash },
+        select: { id: true, projectId: true, userId: true, expiresAt: true, revokedAt: true },
+      }),
+    (found) => found.projectId,
+  );
   if (!session || sessionEnded(session)) return null;
   return { kind: 'session', sessionId: session.id, projectId: session.projectId, userId: session.userId };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ConnectedAccount, ConnectLink, Toolkit } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
-import { sessionEnded } from '../access/sessions.js';
+import { findProject } from '../access/projects.js';
+import { sessionEnded, sessionForAuthorize } from '../access/sessions.js';
 import { hashSecret, newSecret } from '../crypto/secrets.js';
 import { startConnection, type StartedLink, type StartMode } from './start-connection.js';
 import type { DomainDeps } from '../deps.js';
@@ -68,6 +69,14 @@ async function authConfigForCaller(deps: DomainDeps, caller: Caller, args: Param
   return resolved;
 }
 
+/** A session with its project and pinned auth configs, as authorize reads them (cached; see sessionForAuthorize). */
+async function sessionWithProject(deps: DomainDeps, id: string) {
+  const session = await sessionForAuthorize(deps, id);
+  if (!session) return null;
+  const project = await findProject(deps, session.projectId);
+  return project && { ...session, project };
+}
+
 /**
  * Starts a connection for the session's user: creates the connected account (INITIATED), or
  * re-authorizes the user's existing account at the toolkit (and alias) in place, plus a
@@ -80,19 +89,15 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown, 
   const input = parseInput(authorizeInputSchema, raw, 'authorize input');
   // Every call by a session client token counts, refused ones too: a token cannot probe for free.
   await deps.sessionQuotas.countAuthorize(caller);
-  const { prisma } = deps;
-  const session = await prisma.session.findFirst({
-    where: { id: input.sessionId, projectId: caller.projectId },
-    include: { project: true },
-  });
-  if (!session) throw notFound('Session');
+  const session = await sessionWithProject(deps, input.sessionId);
+  if (!session || session.projectId !== caller.projectId) throw notFound('Session');
   if (caller.kind === 'session' && caller.sessionId !== session.id) {
     throw new DomainError('FORBIDDEN', 'A session client token can only authorize within its own session.');
   }
   if (sessionEnded(session)) {
     throw new DomainError('FORBIDDEN', session.revokedAt ? 'The session was revoked.' : 'The session has expired.');
   }
-  const toolkit = await findVisibleToolkit(prisma, caller.projectId, input.toolkit);
+  const toolkit = await findVisibleToolkit(deps, caller.projectId, input.toolkit);
   if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
   if (session.toolkits.length > 0 && !session.toolkits.includes(toolkit.slug)) {
     throw new DomainError('FORBIDDEN', `The session is not allowed to connect "${toolkit.slug}".`);
@@ -101,7 +106,7 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown, 
   const authConfig = await authConfigForCaller(deps, caller, {
     projectId: caller.projectId,
     toolkit,
-    sessionId: session.id,
+    pinnedAuthConfigIds: session.authConfigs.map((pin) => pin.authConfigId),
     authConfigId: input.authConfigId,
   });
   if (isOAuthScheme(authConfig.authScheme)) assertEndpointsResolvable(toolkit, authConfig);

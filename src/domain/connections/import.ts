@@ -24,7 +24,7 @@ export type { ImportOutcome } from './import-write.js';
  * credentials and endpoints now rather than fail at the first refresh.
  */
 async function resolveTarget(deps: CoreDeps, projectId: string, slug: string, authConfigId: string): Promise<Target> {
-  const toolkit = await findVisibleToolkit(deps.prisma, projectId, slug);
+  const toolkit = await findVisibleToolkit(deps, projectId, slug);
   if (!toolkit) throw notFound(`Toolkit "${slug}"`);
   const authConfig = await deps.prisma.authConfig.findFirst({ where: { id: authConfigId, projectId } });
   if (!authConfig) throw notFound('Auth config');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { withAdvisoryLock, type Transaction } from '../../db/locks.js';
 import type { ConnectedAccount, ConnectLink } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
@@ -160,20 +161,21 @@ export async function startConnection(deps: DomainDeps, plan: ConnectionPlan, mo
         },
       }));
     const token = newSecret(LINK_TOKEN_PREFIX);
-    const created = await tx.connectLink.create({
+    // The id is made here, as it is the associated data of the token's encryption (like every
+    // secret at rest, and rotated with them): one insert instead of an insert and an update.
+    const id = randomUUID();
+    const link = await tx.connectLink.create({
       data: {
+        id,
         tokenHash: hashSecret(token),
+        encryptedToken: deps.keyRing.encrypt(token, id),
+        tokenKeyId: deps.keyRing.activeKeyId,
         sessionId: plan.session.id,
         connectedAccountId: account.id,
         authConfigId: plan.authConfigId,
         callbackUrl: plan.callbackUrl,
         expiresAt: new Date(Date.now() + plan.linkTtlSeconds * 1000),
       },
-    });
-    // Encrypted with the row's id as associated data, like every secret at rest (and rotated with them).
-    const link = await tx.connectLink.update({
-      where: { id: created.id },
-      data: { encryptedToken: deps.keyRing.encrypt(token, created.id), tokenKeyId: deps.keyRing.activeKeyId },
     });
     events.push(
       existing

@@ -103,7 +103,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
   requireApiKey(caller, 'createAuthConfig');
   const { projectId } = caller;
   const input = parseInput(createInputSchema, raw, 'auth config');
-  const toolkit = await findVisibleToolkit(deps.prisma, projectId, input.toolkit);
+  const toolkit = await findVisibleToolkit(deps, projectId, input.toolkit);
   if (!toolkit) throw notFound(`Toolkit "${input.toolkit}"`);
   const scheme = chooseScheme(toolkit, input.authScheme, Boolean(input.credentials));
   if (isOAuthScheme(scheme) && !input.credentials) {
@@ -118,7 +118,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
   }
   const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? [], { managed: false });
   assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
-  return deps.prisma.$transaction(async (tx) => {
+  const created = await deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
     const isDefault = input.isDefault ?? hasDefault === 0;
     if (isDefault && hasDefault > 0) {
@@ -145,6 +145,8 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       },
     });
   });
+  await deps.readCache.changed(projectId);
+  return created;
 }
 
 export async function findAuthConfig(deps: DomainDeps, projectId: string, id: string): Promise<AuthConfig> {
@@ -169,7 +171,7 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
   const toolkit = input.fieldValues ? await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }) : null;
   const fieldValues = toolkit && input.fieldValues ? parseFieldValues(toolkit, input.fieldValues, { managed: config.kind === 'MANAGED' }) : undefined;
   if (toolkit && fieldValues) assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
-  return deps.prisma.$transaction(async (tx) => {
+  const updated = await deps.prisma.$transaction(async (tx) => {
     if (input.isDefault) {
       await tx.authConfig.updateMany({
         where: { projectId, toolkitId: config.toolkitId, id: { not: config.id } },
@@ -193,6 +195,8 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       },
     });
   });
+  await deps.readCache.changed(projectId);
+  return updated;
 }
 
 /** Deletes an auth config no connected account uses; one still in use is a CONFLICT. */
@@ -208,6 +212,7 @@ export async function deleteAuthConfig(deps: DomainDeps, caller: Caller, id: str
     );
   }
   await deps.prisma.authConfig.delete({ where: { id: config.id } });
+  await deps.readCache.changed(projectId);
   return config;
 }
 
@@ -233,7 +238,7 @@ export function clientCredentialsOf(
  */
 export async function resolveAuthConfig(
   deps: DomainDeps,
-  args: { projectId: string; toolkit: Toolkit; sessionId: string; authConfigId?: string | null },
+  args: { projectId: string; toolkit: Toolkit; pinnedAuthConfigIds: readonly string[]; authConfigId?: string | null },
 ): Promise<AuthConfig> {
   const { projectId, toolkit } = args;
   const usable = (config: AuthConfig | null, what: string): AuthConfig | null => {
@@ -247,15 +252,22 @@ export async function resolveAuthConfig(
   if (args.authConfigId) {
     return usable(await findAuthConfig(deps, projectId, args.authConfigId), 'The auth config')!;
   }
-  const pinned = await deps.prisma.authConfig.findFirst({
-    where: { projectId, toolkitId: toolkit.id, sessionPins: { some: { sessionId: args.sessionId } } },
-  });
+  // The project's configs for the toolkit, default first, then oldest: cached, as every change
+  // to an auth config announces itself.
+  const configs =
+    (await deps.readCache.get(
+      `auth-configs:${projectId}:${toolkit.id}`,
+      () =>
+        deps.prisma.authConfig.findMany({
+          where: { projectId, toolkitId: toolkit.id },
+          orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        }),
+      () => projectId,
+    )) ?? [];
+  const pinned = configs.find((config) => args.pinnedAuthConfigIds.includes(config.id)) ?? null;
   const fromPin = usable(pinned, "The session's auth config");
   if (fromPin) return fromPin;
-  const fallback = await deps.prisma.authConfig.findFirst({
-    where: { projectId, toolkitId: toolkit.id, status: 'ENABLED' },
-    orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }],
-  });
+  const fallback = configs.find((config) => config.status === 'ENABLED');
   if (fallback) return fallback;
 
   const managedApp = deps.managedOAuthApps.get(managedAppKey(toolkit.slug));
@@ -269,7 +281,7 @@ export async function resolveAuthConfig(
     );
   }
   // Serialized so that concurrent first authorizations share one managed config.
-  return withAdvisoryLock(deps.prisma, `managed-auth-config:${projectId}:${toolkit.id}`, async (tx) => {
+  const managed = await withAdvisoryLock(deps.prisma, `managed-auth-config:${projectId}:${toolkit.id}`, async (tx) => {
     const existing = await tx.authConfig.findFirst({
       where: { projectId, toolkitId: toolkit.id, kind: 'MANAGED', authScheme: scheme },
     });
@@ -288,4 +300,6 @@ export async function resolveAuthConfig(
       })
     );
   });
+  await deps.readCache.changed(projectId);
+  return managed;
 }

@@ -15,12 +15,21 @@ import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { assertPublicUrls, parseInput, secureUrlSchema } from '../validation.js';
 
-/** One toolkit by slug; the project's own toolkit wins over a catalog one of the same slug. */
-export function findVisibleToolkit(prisma: PrismaClient, projectId: string, slug: string) {
-  return prisma.toolkit.findFirst({
-    where: { slug, ...visibleToolkitsWhere(projectId) },
-    orderBy: { projectId: { sort: 'asc', nulls: 'last' } },
-  });
+/**
+ * One toolkit by slug; the project's own toolkit wins over a catalog one of the same slug. Read
+ * through the cache: creating a custom toolkit announces the change for its project, and a
+ * catalog sync for every project.
+ */
+export function findVisibleToolkit({ prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>, projectId: string, slug: string) {
+  return readCache.get(
+    `toolkit:${projectId}:${slug}`,
+    () =>
+      prisma.toolkit.findFirst({
+        where: { slug, ...visibleToolkitsWhere(projectId) },
+        orderBy: { projectId: { sort: 'asc', nulls: 'last' } },
+      }),
+    () => projectId,
+  );
 }
 
 export interface ToolkitFilter {
@@ -180,7 +189,7 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
   }
   const oauth = input.oauth2;
   try {
-    return await prisma.toolkit.create({
+    const toolkit = await prisma.toolkit.create({
       data: {
         projectId,
         slug: input.slug,
@@ -203,6 +212,9 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
         fields: (input.fields ?? []) as Prisma.InputJsonValue,
       },
     });
+    // It now wins over a catalog toolkit of the same slug, which instances may hold.
+    await deps.readCache.changed(projectId);
+    return toolkit;
   } catch (error) {
     // Two concurrent creations of one slug: the unique index decides.
     if ((error as { code?: string }).code === 'P2002') {
