@@ -110,7 +110,7 @@ export function createConnectClient(options: ConnectClientOptions) {
       waitForConnection(subscriber, idOrLink, waitOptions),
 
     /**
-     * The MCP server's five tools as JSON-schema function definitions, for agent frameworks that
+     * The MCP server's six tools as JSON-schema function definitions, for agent frameworks that
      * do not speak MCP. With a project API key the tools acting for a user take `sessionId`.
      */
     toolDefinitions: (): ToolDefinition[] => toolDefinitionsFor(options.token),
