@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeLink } from '../src/domain/connections/link-outcomes.js';
 import { ConnectError, createConnectClient } from '../packages/client/dist/index.js';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/app.js';
-import { rawId, startSession } from './support/connect.js';
+import { createKeyApiToolkit, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import { mcpClient } from './support/mcp.js';
+import { startRecordingApi } from './support/recording-api.js';
 
 const API_KEY_CREDENTIALS = { credentials: { scheme: 'API_KEY' as const, fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null };
 
@@ -27,7 +28,7 @@ describe("the client's agent tools", () => {
         return { name, title, description, parameters };
       });
       await mcp.close();
-      expect(listed).toHaveLength(5);
+      expect(listed).toHaveLength(6);
       expect(createConnectClient({ url: app.url, token }).toolDefinitions()).toEqual(listed);
     }
   });
@@ -53,6 +54,34 @@ describe("the client's agent tools", () => {
 
     const disconnected = await client.handleToolCall('disconnect_account', { connectedAccountId });
     expect(disconnected.structuredContent).toMatchObject({ status: 'REVOKED' });
+  });
+
+  it("calls an account's API through call_api, the key reaching the API and not the model", async () => {
+    const api = await startRecordingApi((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, key: req.headers['x-api-key'] }));
+    });
+    try {
+      await createKeyApiToolkit(app, 'tools-api', `${api.origin}/v1`);
+      const { clientToken } = await startSession(app, 'u_tools_api', ['tools-api']);
+      const client = createConnectClient({ url: app.url, token: clientToken });
+      const started = await client.handleToolCall('connect_toolkit', { toolkit: 'tools-api' });
+      const key = `tk-${'t'.repeat(32)}`;
+      await completeLink(app.deps, rawId(String(started.structuredContent!.connectLinkId)), {
+        ...API_KEY_CREDENTIALS,
+        credentials: { scheme: 'API_KEY', fields: { apiKey: key } },
+      });
+
+      const connectedAccountId = String(started.structuredContent!.connectedAccountId);
+      const called = await client.handleToolCall('call_api', { connectedAccountId, path: '/things', query: { limit: '3' } });
+      expect(called.isError).toBe(false);
+      expect(called.structuredContent).toMatchObject({ connectedAccountId, status: 200, truncated: false });
+      expect(called.text).toContain('"url": "/v1/things?limit=3"');
+      expect(called.text).toContain('"key": "[REDACTED]"');
+      expect(api.received.map((request) => request.headers['x-api-key'])).toEqual([key]);
+      expect(JSON.stringify(called)).not.toContain(key);
+    } finally {
+      await api.close();
+    }
   });
 
   it('names the session with an API key, reports tool failures as results, and refuses unknown tools', async () => {

@@ -14,10 +14,11 @@ import {
   type ConnectionState,
 } from '../packages/client/dist/index.js';
 import { startTestApp, TEST_ADMIN_KEY, TEST_ENCRYPTION_KEYS, type TestApp } from './support/app.js';
-import { CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
+import { CALLBACK_ORIGIN, createKeyApiToolkit, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase, createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { startFreezableProxy } from './support/freezable-proxy.js';
 import { startHttpOnlyProxy } from './support/http-only-proxy.js';
+import { startRecordingApi } from './support/recording-api.js';
 
 const API_KEY_CREDENTIALS = { credentials: { scheme: 'API_KEY' as const, fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null };
 
@@ -179,6 +180,44 @@ describe('the client package against a running server', () => {
     expect((await admin.deleteConnectedAccount(id)).deletedConnectedAccountId).toBe(id);
     const refused = await sessionClient.issueAccessToken(id).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(GraphQLRequestError);
+  });
+
+  it("calls an account's API with proxyRequest, a session client token its own user's accounts only", async () => {
+    const api = await startRecordingApi((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, body: req.body }));
+    });
+    try {
+      await createKeyApiToolkit(app, 'client-api', `${api.origin}/v1`);
+      const key = `ck-${'k'.repeat(32)}`;
+      const { session, clientToken } = await startSession(app, 'u_proxy', ['client-api']);
+      const owner = clientOf(app.url, clientToken);
+      const { connectLink, connectedAccount } = await owner.authorize({ sessionId: session.id, toolkit: 'client-api' });
+      await completeLink(app.deps, rawId(connectLink.id), { ...API_KEY_CREDENTIALS, credentials: { scheme: 'API_KEY', fields: { apiKey: key } } });
+
+      const answer = await owner.proxyRequest({
+        connectedAccountId: connectedAccount.id,
+        method: 'POST',
+        path: '/items',
+        query: [{ name: 'page', value: '2' }],
+        headers: [{ name: 'content-type', value: 'application/json' }],
+        body: '{"name":"x"}',
+      });
+      expect(answer).toMatchObject({ status: 200, json: { method: 'POST', url: '/v1/items?page=2', body: '{"name":"x"}' } });
+      expect(answer.headers).toContainEqual({ name: 'content-type', value: 'application/json' });
+      expect(api.received.map((request) => request.headers['x-api-key'])).toEqual([key]);
+      expect(JSON.stringify(answer)).not.toContain(key);
+
+      const { clientToken: otherToken } = await startSession(app, 'u_proxy_other', ['client-api']);
+      const refused = await clientOf(app.url, otherToken)
+        .proxyRequest({ connectedAccountId: connectedAccount.id, method: 'GET', path: '/items' })
+        .catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(GraphQLRequestError);
+      expect(refused).toMatchObject({ code: 'NOT_FOUND' });
+      expect(api.received).toHaveLength(1);
+      expect((await clientOf(app.url, TEST_ADMIN_KEY).proxyRequest({ connectedAccountId: connectedAccount.id, method: 'GET', path: '/items' })).status).toBe(200);
+    } finally {
+      await api.close();
+    }
   });
 
   it('rejects with the server error when the awaited account is deleted meanwhile', async () => {

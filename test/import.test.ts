@@ -3,7 +3,7 @@ import { formFieldsOf, validateCredentialForm } from '../src/domain/toolkits/cre
 import { startTestApp, type TestApp } from './support/app.js';
 import { connectOAuthAccount, ISSUE_ACCESS_TOKEN, makeDue, storedCredentials } from './support/accounts.js';
 import { Browser } from './support/browser.js';
-import { authorizeLink, rawId, startSession } from './support/connect.js';
+import { authorizeLink, createKeyApiToolkit, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase, databaseModes } from './support/databases.js';
 import { authConfigOf, createKeyAuthConfig, IMPORT } from './support/imports.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
@@ -280,17 +280,7 @@ describe('an imported API key', () => {
 
   it('calls the toolkit API through proxyRequest, the key added by the server and never returned', async () => {
     const key = `imported-${'k'.repeat(32)}`;
-    const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
-      input: {
-        slug: 'imported-api',
-        name: 'Imported API',
-        authScheme: 'API_KEY',
-        apiBaseUrl: `${api.origin}/v1`,
-        fields: [{ name: 'apiKey', label: 'API key', secret: true }],
-        apiAuth: { headers: [{ name: 'X-Api-Key', value: '{apiKey}' }] },
-      },
-    });
-    expect(created.errors).toBeUndefined();
+    await createKeyApiToolkit(app, 'imported-api', `${api.origin}/v1`);
     const authConfigId = await createKeyAuthConfig(app, 'imported-api');
     const imported = await app.gql(IMPORT, {
       input: { userId: 'u_proxy', toolkit: 'imported-api', authConfigId, credentials: { fields: [{ name: 'apiKey', value: key }] } },

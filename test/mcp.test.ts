@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedCredentials } from './support/accounts.js';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { rawId, startSession } from './support/connect.js';
@@ -7,23 +8,49 @@ import { createPGliteDatabase } from './support/databases.js';
 import { callTool, firstProgress, mcpClient } from './support/mcp.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
 import { clickConnect, setUpOAuthToolkit } from './support/oauth-flow.js';
+import { startRecordingApi, type RecordingApi } from './support/recording-api.js';
+import { MODEL_BODY_CHARS } from '../src/mcp/api-tools.js';
 
-const TOOLS = ['connect_toolkit', 'disconnect_account', 'list_connections', 'list_toolkits', 'wait_for_connection'];
+const TOOLS = ['call_api', 'connect_toolkit', 'disconnect_account', 'list_connections', 'list_toolkits', 'wait_for_connection'];
 
 describe('the MCP server at /mcp', () => {
   let app: TestApp;
   let provider: OAuthProvider;
+  let api: RecordingApi;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     app = await startTestApp(await createPGliteDatabase());
-    ({ provider } = await setUpOAuthToolkit(app));
+    // Acme's API: an echo that repeats the request's headers (the credentials with them), as httpbin does.
+    api = await startRecordingApi((req, res) => {
+      const { pathname } = new URL(req.url, 'http://api');
+      if (pathname === '/v1/echo') {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'r-1', link: '</v1/echo?page=2>; rel="next"' });
+        return void res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: req.body }));
+      }
+      if (pathname === '/v1/long') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('word '.repeat(10_000));
+      if (pathname === '/v1/logo.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(2048, 0x89));
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`no ${pathname}, though you sent ${req.headers.authorization}`);
+    });
+    ({ provider } = await setUpOAuthToolkit(app, {}, 'acme', {}, { apiBaseUrl: `${api.origin}/v1` }));
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
     await app?.stop();
-    await provider?.close();
+    await Promise.all([provider?.close(), api?.close()]);
   });
+
+  /** An agent whose user has connected Acme through the hosted flow. */
+  async function connectedAgent(userId: string) {
+    const agent = await agentFor(userId);
+    const started = await callTool(agent.client, 'connect_toolkit', { toolkit: 'acme' });
+    const browser = new Browser();
+    await browser.navigate(await clickConnect(browser, started.structured.url), { stopAt: [] });
+    const connectedAccountId: string = started.structured.connectedAccountId;
+    const row = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(connectedAccountId) } });
+    expect(row.status).toBe('ACTIVE');
+    return { ...agent, connectedAccountId, accessToken: storedCredentials(app, row).accessToken! };
+  }
 
   async function agentFor(userId: string, toolkits = ['acme']) {
     const { session, clientToken } = await startSession(app, userId, toolkits);
@@ -155,6 +182,72 @@ describe('the MCP server at /mcp', () => {
     expect(listed.structured.connections.map((c: { connectedAccountId: string }) => c.connectedAccountId)).toEqual([
       started.structured.connectedAccountId,
     ]);
+  });
+
+  it("calls the app's API as the user's account: the token reaches the API, never the model", async () => {
+    const { client, connectedAccountId, accessToken } = await connectedAgent('u_mcp_api');
+    const before = api.received.length;
+    const called = await callTool(client, 'call_api', { connectedAccountId, path: '/echo', query: { q: 'is:open' }, headers: { 'X-Trace': 't-1' } });
+    expect(called.result.isError).toBeFalsy();
+
+    const arrived = api.received.slice(before);
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0]!.headers.authorization).toBe(`Bearer ${accessToken}`);
+    expect(arrived[0]!.headers['x-trace']).toBe('t-1');
+    expect(arrived[0]!.url).toBe('/v1/echo?q=is%3Aopen');
+    // The API repeated the token; the model reads it replaced, in the text and in the structured content alike.
+    expect(JSON.stringify(called.result)).not.toContain(accessToken);
+    expect(called.text).toContain('"authorization": "Bearer [REDACTED]"');
+    expect(called.text.split('\n').slice(0, 4)).toEqual(['HTTP 200 OK', 'content-type: application/json', 'link: </v1/echo?page=2>; rel="next"', '']);
+    expect(called.text).not.toContain('x-request-id');
+    expect(called.structured).toMatchObject({
+      connectedAccountId,
+      status: 200,
+      headers: { 'content-type': 'application/json', link: '</v1/echo?page=2>; rel="next"' },
+      truncated: false,
+    });
+    expect(JSON.parse(called.structured.body)).toMatchObject({ method: 'GET', headers: { 'x-trace': 't-1' } });
+
+    // JSON text goes as JSON; an error page quoting the token is redacted too.
+    const posted = await callTool(client, 'call_api', { connectedAccountId, method: 'POST', path: '/echo', body: '{"title":"Hi"}' });
+    expect(api.received.at(-1)!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(posted.structured.body)).toMatchObject({ method: 'POST', body: '{"title":"Hi"}' });
+    const missing = await callTool(client, 'call_api', { connectedAccountId, path: '/nowhere' });
+    expect(missing.result.isError).toBeFalsy();
+    expect(missing.structured.status).toBe(404);
+    expect(missing.text).toContain('HTTP 404 Not Found');
+    expect(missing.text).toContain('though you sent Bearer [REDACTED]');
+    expect(JSON.stringify([posted.result, missing.result])).not.toContain(accessToken);
+  });
+
+  it('cuts long bodies for the model and describes binary ones', async () => {
+    const { client, connectedAccountId } = await connectedAgent('u_mcp_api_long');
+    const long = await callTool(client, 'call_api', { connectedAccountId, path: '/long' });
+    expect(long.structured.truncated).toBe(true);
+    expect(long.structured.body.length).toBeLessThan(MODEL_BODY_CHARS + 200);
+    expect(long.text).toContain(`more characters of ${'word '.length * 10_000}`);
+    const image = await callTool(client, 'call_api', { connectedAccountId, path: '/logo.png' });
+    expect(image.structured).toMatchObject({ status: 200, truncated: false, body: '[image/png content, not shown]' });
+  });
+
+  it("refuses call_api on another user's account with a session client token; an API key may call it", async () => {
+    const owner = await connectedAgent('u_mcp_api_owner');
+    const { client } = await agentFor('u_mcp_api_intruder');
+    const before = api.received.length;
+    const refused = await callTool(client, 'call_api', { connectedAccountId: owner.connectedAccountId, path: '/echo' });
+    expect(refused.result.isError).toBe(true);
+    expect(refused.text).toMatch(/^NOT_FOUND/);
+    const escaping = await callTool(owner.client, 'call_api', { connectedAccountId: owner.connectedAccountId, path: '/../admin' });
+    expect(escaping.text).toMatch(/^BAD_USER_INPUT/);
+    expect(api.received.length).toBe(before);
+
+    const backend = await mcpClient(app.url, TEST_ADMIN_KEY);
+    clients.push(backend);
+    const { tools } = await backend.listTools();
+    expect(Object.keys(tools.find((tool) => tool.name === 'call_api')!.inputSchema.properties!)).not.toContain('sessionId');
+    const allowed = await callTool(backend, 'call_api', { connectedAccountId: owner.connectedAccountId, path: '/echo' });
+    expect(allowed.structured.status).toBe(200);
+    expect(JSON.stringify(allowed.result)).not.toContain(owner.accessToken);
   });
 
   it('refuses a request without a valid token at the transport', async () => {

@@ -7,6 +7,8 @@ import { Browser } from './support/browser.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase } from './support/databases.js';
 import type { OAuthProvider } from './support/oauth-provider.js';
+import { startOAuth1Provider, type OAuth1Provider } from './support/oauth1-provider.js';
+import { hmacSha1, signatureBaseString, verifyOAuth1 } from './support/oauth1-verify.js';
 import { setUpOAuthToolkit } from './support/oauth-flow.js';
 import { startRecordingApi, type RecordingApi } from './support/recording-api.js';
 
@@ -19,16 +21,18 @@ const PROXY = /* GraphQL */ `
 const HEADER_KEY = `hk-${'h'.repeat(32)}`;
 const QUERY_KEY = `qk-${'q'.repeat(32)}`;
 const BASIC_PASSWORD = `bp-${'b'.repeat(32)}`;
+const CONSUMER = { clientId: 'consumer-key-0123', clientSecret: `cs-${'c'.repeat(32)}` };
 
 describe('proxyRequest: calls the API as the account, credentials added by the server', () => {
   let app: TestApp;
   let api: RecordingApi;
   let elsewhere: RecordingApi;
   let provider: OAuthProvider;
+  let oauth1: OAuth1Provider;
   /** Access tokens the API treats as revoked (answers 401), as a provider does after an early rotation. */
   const rejected = new Set<string>();
   let rejectEveryToken = false;
-  const accounts: Record<'header' | 'query' | 'basic' | 'oauth', string> = {} as never;
+  const accounts: Record<'header' | 'query' | 'basic' | 'oauth' | 'oauth1', string> = {} as never;
   let keyOwner: { clientToken: string };
 
   async function connectForm(userId: string, slug: string, values: Record<string, string>) {
@@ -110,10 +114,31 @@ describe('proxyRequest: calls the API as the account, credentials added by the s
     accounts.query = (await connectForm('u_query', 'query-api', { apiKey: QUERY_KEY })).id;
     accounts.basic = (await connectForm('u_basic', 'basic-api', { username: 'ada', password: BASIC_PASSWORD })).id;
     accounts.oauth = (await connectOAuthAccount(app, 'u_oauth')).globalId;
+
+    // An OAuth 1 toolkit since dropped from the catalog (its row stays for the accounts on it), its API on loopback.
+    oauth1 = await startOAuth1Provider();
+    await app.database.prisma.toolkit.create({
+      data: {
+        slug: 'retired-oauth1',
+        name: 'Retired OAuth 1 API',
+        authSchemes: ['OAUTH1'],
+        oauthVersion: 1,
+        requestTokenUrl: oauth1.requestTokenUrl,
+        authorizeUrl: oauth1.authorizeUrl,
+        tokenUrl: oauth1.accessTokenUrl,
+        apiBaseUrl: `${api.origin}/v1`,
+        catalogHash: 'dropped',
+      },
+    });
+    const config = await app.gql(`mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`, {
+      input: { toolkit: 'retired-oauth1', name: 'Our OAuth 1 app', credentials: CONSUMER },
+    });
+    expect(config.errors).toBeUndefined();
+    accounts.oauth1 = (await connectOAuthAccount(app, 'u_oauth1', 'retired-oauth1')).globalId;
   });
   afterAll(async () => {
     await app?.stop();
-    await Promise.all([api?.close(), elsewhere?.close(), provider?.close()]);
+    await Promise.all([api?.close(), elsewhere?.close(), provider?.close(), oauth1?.close()]);
   });
 
   it('puts an API key in the header the toolkit names, drops hop-by-hop and cookie headers both ways', async () => {
@@ -203,6 +228,86 @@ describe('proxyRequest: calls the API as the account, credentials added by the s
     expect(again.data!.proxyRequest.status).toBe(401);
     expect(provider.tokenRequests().refresh_token ?? 0).toBe(refreshes + 2);
     expect(api.received.length).toBe(requests + 2);
+  });
+
+  it('checks OAuth 1.0a signatures as the specification computes them', () => {
+    // OAuth Core 1.0, Appendix A.5: the photo request signed with HMAC-SHA1.
+    const base = signatureBaseString('GET', 'http://photos.example.net/photos', [
+      ['file', 'vacation.jpg'],
+      ['size', 'original'],
+      ['oauth_consumer_key', 'dpf43f3p2l4k3l03'],
+      ['oauth_token', 'nnch734d00sl2jdk'],
+      ['oauth_signature_method', 'HMAC-SHA1'],
+      ['oauth_timestamp', '1191242096'],
+      ['oauth_nonce', 'kllo9940pd9333jh'],
+      ['oauth_version', '1.0'],
+    ]);
+    expect(base).toBe(
+      'GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal',
+    );
+    expect(hmacSha1(base, 'kd94hf93k423kf44', 'pfkkdhi9sl3r4s00')).toBe('tR3+Ty81lMeYAr/Fid0kMTYa/WM=');
+  });
+
+  it('signs OAuth 1.0a requests with the consumer and token secrets: query, form body and every redirect hop', async () => {
+    const token = oauth1.grantedTokens().at(-1)!;
+    const secrets = { consumerSecret: CONSUMER.clientSecret, tokenSecret: `ats-${token}` };
+    const row = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(accounts.oauth1) } });
+    expect(storedCredentials(app, row)).toMatchObject({ accessToken: token, accessSecret: secrets.tokenSecret });
+    const before = api.received.length;
+
+    const get = await proxy({
+      connectedAccountId: accounts.oauth1,
+      path: '/echo?ids[]=2&ids[]=1&q=a+b',
+      query: [
+        { name: 'note', value: "it's 50% *done*! (ünïcode ✓) a=b&c" },
+        { name: 'ids[]', value: '0' },
+        { name: 'oauth_token', value: 'caller-chosen' },
+      ],
+    });
+    const form = 'status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21&include_entities=true&empty=';
+    const post = await proxy({
+      connectedAccountId: accounts.oauth1,
+      method: 'POST',
+      path: '/echo?page=2',
+      headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
+      body: form,
+    });
+    const hop = await proxy({ connectedAccountId: accounts.oauth1, path: '/redirect-same' });
+    for (const result of [get, post, hop]) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.proxyRequest.status).toBe(200);
+    }
+
+    const received = api.received.slice(before);
+    expect(received.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['GET /v1/echo', 'POST /v1/echo', 'GET /v1/redirect-same', 'GET /v1/echo']);
+    const nonces = new Set<string>();
+    for (const request of received) {
+      const check = verifyOAuth1(request, secrets);
+      expect(check.valid, check.baseString).toBe(true);
+      expect(check.oauth).toMatchObject({ oauth_consumer_key: CONSUMER.clientId, oauth_token: token, oauth_signature_method: 'HMAC-SHA1', oauth_version: '1.0' });
+      expect(Math.abs(Number(check.oauth.oauth_timestamp) - Date.now() / 1000)).toBeLessThan(60);
+      nonces.add(check.oauth.oauth_nonce!);
+    }
+    expect(nonces.size).toBe(received.length);
+    // What was signed is what arrived: the caller's query (its oauth_token dropped), the form as it was sent.
+    expect([...new URL(received[0]!.url, api.origin).searchParams]).toEqual([
+      ['ids[]', '2'],
+      ['ids[]', '1'],
+      ['q', 'a b'],
+      ['note', "it's 50% *done*! (ünïcode ✓) a=b&c"],
+      ['ids[]', '0'],
+    ]);
+    expect(received[1]!.body).toBe(form);
+    expect(received[3]!.url).toBe('/v1/echo?hop=1');
+
+    // The check is not vacuous: another query, form, method or token secret does not verify.
+    const first = received[0]!;
+    expect(verifyOAuth1({ ...first, url: first.url.replace('q=a+b', 'q=a+c') }, secrets).valid).toBe(false);
+    expect(verifyOAuth1({ ...received[1]!, body: form.replace('true', 'false') }, secrets).valid).toBe(false);
+    expect(verifyOAuth1({ ...first, method: 'POST' }, secrets).valid).toBe(false);
+    expect(verifyOAuth1(first, { ...secrets, tokenSecret: 'ats-someone-else' }).valid).toBe(false);
+    expect(JSON.stringify([get, post, hop])).not.toContain(secrets.tokenSecret);
+    expect(JSON.stringify([get, post, hop])).not.toContain(CONSUMER.clientSecret);
   });
 
   it('refuses paths that leave the API base, before sending anything', async () => {

@@ -56,7 +56,10 @@ export function createMcpRoutes(deps: DomainDeps) {
     }
     const server = new McpServer(
       { name: 'connect-server', version: '0.1.0' },
-      { instructions: 'Connects the user\'s accounts (Gmail, GitHub, …) from the chat: connect_toolkit gives a link for the user, wait_for_connection returns once they connected.' },
+      {
+        instructions:
+          "Connects the user's accounts (Gmail, GitHub, …) from the chat: connect_toolkit gives a link for the user, wait_for_connection returns once they connected, call_api then calls the app's API as that account.",
+      },
     );
     registerTools(server, deps, authentication.caller);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Caller } from '../domain/access/caller.js';
 import type { DomainDeps } from '../domain/deps.js';
+import { registerApiTools } from './api-tools.js';
 import { registerConnectionTools } from './connection-tools.js';
 import { registerListTools } from './list-tools.js';
 
@@ -29,4 +30,5 @@ export function registerTools(server: McpServer, deps: DomainDeps, caller: Calle
   };
   registerListTools(server, context);
   registerConnectionTools(server, context);
+  registerApiTools(server, context);
 }

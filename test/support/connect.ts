@@ -45,3 +45,18 @@ export async function authorizeLink(app: Pick<TestApp, 'gql'>, token: string, in
 export function rawId(globalId: string): string {
   return parsePublicId(globalId).id;
 }
+
+/** A custom API-key toolkit `slug` whose API lives at `apiBaseUrl`, the key going in the `X-Api-Key` header. */
+export async function createKeyApiToolkit(app: Pick<TestApp, 'gql'>, slug: string, apiBaseUrl: string): Promise<void> {
+  const created = await app.gql(`mutation($input: CreateToolkitInput!) { createToolkit(input: $input) { toolkit { slug } } }`, {
+    input: {
+      slug,
+      name: slug,
+      authScheme: 'API_KEY',
+      apiBaseUrl,
+      fields: [{ name: 'apiKey', label: 'API key', secret: true }],
+      apiAuth: { headers: [{ name: 'X-Api-Key', value: '{apiKey}' }] },
+    },
+  });
+  expect(created.errors).toBeUndefined();
+}

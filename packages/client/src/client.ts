@@ -7,12 +7,14 @@ import {
   EnsureConnectionDocument,
   EnableConnectedAccountDocument,
   IssueAccessTokenDocument,
+  ProxyRequestDocument,
   RevokeConnectedAccountDocument,
   SessionDocument,
   type AuthorizeInput,
   type ConnectedAccountsQueryVariables,
   type CreateSessionInput,
   type EnsureConnectionInput,
+  type ProxyRequestInput,
 } from './generated/graphql.js';
 import { postOperation, type Operation } from './http.js';
 import type { ConnectionState, LinkOrAccount } from './status.js';
@@ -100,6 +102,12 @@ export function createConnectClient(options: ConnectClientOptions) {
       (await request(DeleteConnectedAccountDocument, { input: { id, ...options } })).deleteConnectedAccount,
     /** Usable credentials for tool execution (project API key only; the one call returning a secret). */
     issueAccessToken: async (connectedAccountId: string) => (await request(IssueAccessTokenDocument, { input: { connectedAccountId } })).issueAccessToken,
+    /**
+     * Calls the toolkit's API as the account (`{ connectedAccountId, method, path, query, headers, body }`); the server
+     * adds the credentials, which never reach this client. Returns `{ status, headers, body, json }`. A session client
+     * token may call only its own user's accounts.
+     */
+    proxyRequest: async (input: ProxyRequestInput) => (await request(ProxyRequestDocument, { input })).proxyRequest,
 
     /**
      * Resolves once the link's (or account's) account is ACTIVE; rejects with
@@ -110,7 +118,7 @@ export function createConnectClient(options: ConnectClientOptions) {
       waitForConnection(subscriber, idOrLink, waitOptions),
 
     /**
-     * The MCP server's five tools as JSON-schema function definitions, for agent frameworks that
+     * The MCP server's six tools as JSON-schema function definitions, for agent frameworks that
      * do not speak MCP. With a project API key the tools acting for a user take `sessionId`.
      */
     toolDefinitions: (): ToolDefinition[] => toolDefinitionsFor(options.token),

@@ -22,4 +22,6 @@ export type {
   ConnectionStatus,
   CreateSessionInput,
   EnsureConnectionInput,
+  NameValueInput,
+  ProxyRequestInput,
 } from './generated/graphql.js';

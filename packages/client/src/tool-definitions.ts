@@ -131,5 +131,67 @@ export const TOOLS: readonly ToolSpec[] = [
       ]
     },
     "takesSessionId": false
+  },
+  {
+    "name": "call_api",
+    "title": "Call an app API",
+    "description": "Call the API of an app the user connected (GitHub, Gmail, …) as the user's account: the server adds the account's credentials, so never ask the user for keys or tokens. Give the connectedAccountId (from list_connections or connect_toolkit), the method and the path under the app's API (e.g. GET /user/repos). Returns the HTTP status, the useful headers and the body (long bodies are cut: ask for smaller pages).",
+    "parameters": {
+      "type": "object",
+      "properties": {
+        "connectedAccountId": {
+          "type": "string",
+          "description": "The ACTIVE account to call as (from list_connections or connect_toolkit)."
+        },
+        "method": {
+          "description": "HTTP method (default GET).",
+          "type": "string",
+          "enum": [
+            "GET",
+            "HEAD",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+            "OPTIONS"
+          ]
+        },
+        "path": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 8192,
+          "description": "Path under the app's API base URL, with an optional query, e.g. \"/user/repos?per_page=5\"; it cannot leave the app's API."
+        },
+        "query": {
+          "description": "Query parameters to add, e.g. {\"q\": \"is:open\"}.",
+          "type": "object",
+          "propertyNames": {
+            "type": "string"
+          },
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "headers": {
+          "description": "Request headers, e.g. {\"Accept\": \"application/json\"}. The server adds the credentials: never put keys or tokens here.",
+          "type": "object",
+          "propertyNames": {
+            "type": "string"
+          },
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
+        "body": {
+          "description": "Request body as text (not for GET or HEAD). JSON text goes as application/json unless a content-type header says otherwise.",
+          "type": "string"
+        }
+      },
+      "required": [
+        "connectedAccountId",
+        "path"
+      ]
+    },
+    "takesSessionId": false
   }
 ];

@@ -19,7 +19,7 @@ export function isSessionToken(token: string): boolean {
 }
 
 /**
- * The five tools as the MCP server lists them for this token: with a project API key, the tools
+ * The six tools as the MCP server lists them for this token: with a project API key, the tools
  * that act for a user take a `sessionId` argument; with a session client token they do not.
  */
 export function toolDefinitionsFor(token: string): ToolDefinition[] {

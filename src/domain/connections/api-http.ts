@@ -74,36 +74,36 @@ const MAX_REDIRECTS = 5;
 
 /**
  * Sends the request, following redirects only while they stay on the API's origin (so credentials never reach another
- * host); `reapply` puts query credentials back on each hop's URL. Another origin is refused (FORBIDDEN).
+ * host); `authorize` puts the credentials on each hop (the first included) as it is about to be sent: query parameters
+ * and signatures depend on the hop's URL. Another origin is refused (FORBIDDEN).
  */
 export async function sendFollowingSameOrigin(
   fetchFn: EgressFetch,
   request: OutgoingRequest,
   signal: AbortSignal,
-  reapply: (url: URL) => void,
+  authorize: (hop: OutgoingRequest) => void,
 ): Promise<Response> {
-  let { method, url, body } = request;
-  const headers = new Headers(request.headers);
-  for (let hop = 0; ; hop++) {
-    const response = await fetchFn(url, { method, headers, body, redirect: 'manual', signal });
+  const hop: OutgoingRequest = { ...request, url: new URL(request.url), headers: new Headers(request.headers) };
+  for (let count = 0; ; count++) {
+    authorize(hop);
+    const response = await fetchFn(hop.url, { method: hop.method, headers: hop.headers, body: hop.body, redirect: 'manual', signal });
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || location === null) return response;
     await response.body?.cancel();
-    const next = URL.canParse(location, url) ? new URL(location, url) : null;
+    const next = URL.canParse(location, hop.url) ? new URL(location, hop.url) : null;
     if (!next || !sameOrigin(next, request.url)) {
       const where = next ? `another host (${next.host})` : 'an invalid location';
       throw new DomainError('FORBIDDEN', `The API redirected to ${where}; the proxy only follows redirects on ${request.url.host}.`);
     }
-    if (hop + 1 >= MAX_REDIRECTS) throw new DomainError('PROVIDER_UNAVAILABLE', `The API redirected more than ${MAX_REDIRECTS} times.`);
+    if (count + 1 >= MAX_REDIRECTS) throw new DomainError('PROVIDER_UNAVAILABLE', `The API redirected more than ${MAX_REDIRECTS} times.`);
     // As browsers do: 303 (and 301/302 after a POST) continue as a GET without the body.
-    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-      if (method !== 'HEAD') method = 'GET';
-      body = null;
-      headers.delete('content-type');
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method === 'POST')) {
+      if (hop.method !== 'HEAD') hop.method = 'GET';
+      hop.body = null;
+      hop.headers.delete('content-type');
     }
     next.hash = '';
-    reapply(next);
-    url = next;
+    hop.url = next;
   }
 }
 

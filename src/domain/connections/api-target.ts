@@ -26,9 +26,11 @@ export function catalogEntryOf(toolkit: Pick<Toolkit, 'slug' | 'projectId'>): Ca
   return catalogBySlug.get(toolkit.slug);
 }
 
-/** What a custom toolkit's scheme implies when it did not say: a bearer access token, or the one secret field. */
-function defaultAuth(toolkit: Toolkit, scheme: AuthScheme): ApiAuth | null {
+/** What a custom toolkit's scheme implies when it did not say: a bearer access token, a signature, or the one secret field. */
+function defaultAuth(toolkit: Toolkit, scheme: AuthScheme): ApiAccess['auth'] {
   if (scheme === 'OAUTH2') return { headers: { Authorization: 'Bearer {accessToken}' } };
+  // An OAuth 1 toolkit no longer in the catalog (its row stays for the accounts on it) signs as catalog ones do.
+  if (scheme === 'OAUTH1') return 'oauth1-signature';
   const fields = credentialFieldSchema.array().parse(toolkit.fields);
   const secrets = fields.filter((field) => field.secret);
   if (scheme === 'BEARER_TOKEN' && secrets.length === 1) return { headers: { Authorization: `Bearer {${secrets[0]!.name}}` } };
@@ -89,12 +91,15 @@ export function fillCredential(template: string, values: Readonly<Record<string,
   });
 }
 
+/** The token of HTTP Basic credentials (`user:password` in base64). */
+export function basicToken(basic: NonNullable<ApiAuth['basic']>, values: Readonly<Record<string, string>>): string {
+  const pair = `${fillCredential(basic.username, values)}:${basic.password ? fillCredential(basic.password, values) : ''}`;
+  return Buffer.from(pair, 'utf8').toString('base64');
+}
+
 /** Puts the credentials on a request as `auth` describes; the caller's headers and parameters of those names yield. */
 export function applyCredentials(url: URL, headers: Headers, auth: ApiAuth, values: Readonly<Record<string, string>>): void {
   for (const [name, template] of Object.entries(auth.headers ?? {})) headers.set(name, fillCredential(template, values));
   for (const [name, template] of Object.entries(auth.query ?? {})) url.searchParams.set(name, fillCredential(template, values));
-  if (auth.basic) {
-    const pair = `${fillCredential(auth.basic.username, values)}:${auth.basic.password ? fillCredential(auth.basic.password, values) : ''}`;
-    headers.set('authorization', `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`);
-  }
+  if (auth.basic) headers.set('authorization', `Basic ${basicToken(auth.basic, values)}`);
 }

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { clientCredentialsOf } from '../toolkits/auth-configs.js';
 import { resolveEndpoints, type FieldValues } from '../toolkits/toolkit-endpoints.js';
-import { readLimited, sendFollowingSameOrigin } from './api-http.js';
+import { readLimited, sendFollowingSameOrigin, type OutgoingRequest } from './api-http.js';
 import { apiAccessOf, applyCredentials, catalogEntryOf, resolveApiTemplate } from './api-target.js';
 import type { Credentials } from './credentials.js';
 
@@ -69,10 +69,9 @@ async function fetchIdentityJson(deps: CoreDeps, context: IdentityContext, url: 
     values.clientId = clientCredentialsOf(deps, context.authConfig, context.toolkit).clientId;
   }
   const headers = new Headers({ accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) });
-  applyCredentials(url, headers, auth, values);
-  const reapply = (next: URL) => applyCredentials(next, new Headers(), { query: auth.query }, values);
+  const authorize = (hop: OutgoingRequest) => applyCredentials(hop.url, hop.headers, auth, values);
   const signal = AbortSignal.timeout(IDENTITY_TIMEOUT_MS);
-  const response = await sendFollowingSameOrigin(deps.egress.fetch, { method, url, headers, body: body ?? null }, signal, reapply);
+  const response = await sendFollowingSameOrigin(deps.egress.fetch, { method, url, headers, body: body ?? null }, signal, authorize);
   if (!response.ok) {
     await response.body?.cancel();
     return null;

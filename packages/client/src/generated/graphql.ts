@@ -97,6 +97,32 @@ export type IssueAccessTokenInput = {
   connectedAccountId: string;
 };
 
+/** A name and a value (an HTTP header or a query parameter); a name may repeat. */
+export type NameValueInput = {
+  /** The name. */
+  name: string;
+  /** The value. */
+  value: string;
+};
+
+/** Input of proxyRequest. */
+export type ProxyRequestInput = {
+  /** Request body (text, at most 5 MB). */
+  body?: string | null | undefined;
+  /** The ACTIVE account to call as. */
+  connectedAccountId: string;
+  /** Request headers. Hop-by-hop and cookie headers are dropped; credential headers are set by the server. */
+  headers?: Array<NameValueInput> | null | undefined;
+  /** GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS. */
+  method: string;
+  /** Path under the toolkit's API base URL, e.g. `/user` (a `?query` allowed); it cannot leave the base. */
+  path: string;
+  /** Query parameters to add. */
+  query?: Array<NameValueInput> | null | undefined;
+  /** Milliseconds to wait for the whole exchange (at most and by default 30000). */
+  timeoutMs?: number | null | undefined;
+};
+
 /** Input of revokeConnectedAccount. */
 export type RevokeConnectedAccountInput = {
   /** The account. */
@@ -137,6 +163,13 @@ export type IssueAccessTokenMutationVariables = Exact<{
 
 
 export type IssueAccessTokenMutation = { issueAccessToken: { accessToken: string, tokenType: string, expiresAt: string | null, scopes: Array<string>, fields: Array<{ name: string, value: string }> | null } };
+
+export type ProxyRequestMutationVariables = Exact<{
+  input: ProxyRequestInput;
+}>;
+
+
+export type ProxyRequestMutation = { proxyRequest: { status: number, body: string, json: unknown, headers: Array<{ name: string, value: string }> } };
 
 export type AuthorizeMutationVariables = Exact<{
   input: AuthorizeInput;
@@ -332,6 +365,19 @@ export const IssueAccessTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<IssueAccessTokenMutation, IssueAccessTokenMutationVariables>;
+export const ProxyRequestDocument = new TypedDocumentString(`
+    mutation ProxyRequest($input: ProxyRequestInput!) {
+  proxyRequest(input: $input) {
+    status
+    headers {
+      name
+      value
+    }
+    body
+    json
+  }
+}
+    `) as unknown as TypedDocumentString<ProxyRequestMutation, ProxyRequestMutationVariables>;
 export const AuthorizeDocument = new TypedDocumentString(`
     mutation Authorize($input: AuthorizeInput!) {
   authorize(input: $input) {
