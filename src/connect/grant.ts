@@ -151,7 +151,9 @@ export function createOAuthDance(options: {
   const provider = { dynamic: [] as string[] };
   const handler = grant.node({
     // Spread by grant into every request-compose call, and passed on to node:http.
-    request: { createConnection: options.createConnection },
+    // Provider endpoints are https (http only on loopback development servers, which name their port): with
+    // defaultPort the request's `Host` names no port (node:http would say :80), and egress connects to 443.
+    request: { createConnection: options.createConnection, defaultPort: 443 },
     config: {
       defaults: {
         origin: options.publicUrl,
