@@ -18,7 +18,7 @@ import { loadKeyRing, type KeyRingFallback } from './domain/crypto/encryption.js
 import { bootstrapDefaultProject } from './domain/access/projects.js';
 import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.js';
 import { createSessionQuotas } from './domain/access/quotas.js';
-import { createEgress } from './egress/index.js';
+import { createEgress, type Egress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './domain/access/read-cache.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
@@ -55,6 +55,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Overrides where data lives (tests use PGlite in memory); defaults to what config says. */
   database?: DatabaseTarget;
+  /** Overrides how outbound connections are opened (tests send provider hosts to a loopback double); default: EGRESS_ALLOW_PRIVATE's policy. */
+  egress?: Egress;
   /** How often expired links are swept and stranded events re-published (default 5 s). */
   sweepIntervalMs?: number;
   /** How long an unpublished event waits before the sweeper relays it (default 5 s). */
@@ -151,7 +153,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     const actualPort = (httpServer.address() as AddressInfo).port;
     const publicUrl = config.publicUrl ?? `http://localhost:${actualPort}`;
 
-    const egress = createEgress(config.egressAllowPrivate);
+    const egress = options.egress ?? createEgress(config.egressAllowPrivate);
     const webhookDelivery = createWebhookDelivery(
       { prisma: db.prisma, keyRing, logger, egress },
       { ...DEFAULT_WEBHOOK_DELIVERY_POLICY, ...options.webhookDelivery },

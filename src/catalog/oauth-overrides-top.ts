@@ -36,10 +36,11 @@ export const topProviderOverrides: Readonly<Record<string, OAuthProviderOverride
   },
   // GitHub OAuth apps [doc docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps]: PKCE S256
   // supported since 2025; no refresh tokens for OAuth apps; revocation is DELETE /applications/{client_id}/grant
-  // (not RFC 7009), so no revokeUrl. read:user + user:email let /user and /user/emails answer.
+  // (not RFC 7009), so no revokeUrl. read:user + user:email let /user and /user/emails answer; `scope` is
+  // space-delimited (grant joins with commas, which GitHub also takes).
   github: {
     categories: ['developer-tools'],
-    oauth: { defaultScopes: ['read:user', 'user:email'], userInfoUrl: 'https://api.github.com/user' },
+    oauth: { scopeDelimiter: ' ', defaultScopes: ['read:user', 'user:email'], userInfoUrl: 'https://api.github.com/user' },
     apiBaseUrl: 'https://api.github.com',
     identity: { from: 'endpoint', url: 'https://api.github.com/user', id: 'id', email: 'email', name: 'name|login' },
   },
@@ -289,10 +290,12 @@ export const topProviderOverrides: Readonly<Record<string, OAuthProviderOverride
   },
   // Figma [doc developers.figma.com/docs/rest-api/oauth; NangoHQ/nango#3618]: since 2025 the token and refresh
   // endpoints live on api.figma.com/v1 and take HTTP Basic client credentials; files:read gave way to granular
-  // scopes. PKCE stays on: [nango] disables it, but oomol-lab/open-connector#296 enabled it against Figma.
+  // scopes, space-separated (ArcadeAI/docs#587, omniauth-figma-oauth2). PKCE stays on: [nango] disables it, but
+  // oomol-lab/open-connector#296 enabled it against Figma.
   figma: {
     categories: ['design'],
     oauth: {
+      scopeDelimiter: ' ',
       tokenUrl: 'https://api.figma.com/v1/oauth/token',
       refreshUrl: 'https://api.figma.com/v1/oauth/refresh',
       tokenAuthMethod: 'client_secret_basic',

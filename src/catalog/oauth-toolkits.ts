@@ -200,7 +200,8 @@ export const oauthToolkits: readonly CatalogToolkitInput[] = [
   {
     // HubSpot [doc developers.hubspot.com/docs/api/oauth-quickstart-guide; [nango] hubspot]: space-separated scopes,
     // `oauth` always required, PKCE accepted ([nango] leaves it on); refresh tokens do not expire. The connected
-    // account is the HubSpot portal (account-info).
+    // account is the HubSpot portal (account-info). Token and RFC 7009 revocation on the date-versioned OAuth API
+    // [doc developers.hubspot.com/changelog/v1-oauth-api-deprecation]: /oauth/v1/token is sunset on 2027-02-16.
     slug: 'hubspot',
     name: 'HubSpot',
     description: 'CRM, marketing and sales.',
@@ -209,7 +210,8 @@ export const oauthToolkits: readonly CatalogToolkitInput[] = [
     oauth: {
       version: 2,
       authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
-      tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+      tokenUrl: 'https://api.hubapi.com/oauth/2026-03/token',
+      revokeUrl: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
       defaultScopes: ['oauth', 'crm.objects.contacts.read'],
       scopeDelimiter: ' ',
     },

@@ -2,11 +2,12 @@ import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { clientCredentialsOf, grantProviderOf } from '../domain/toolkits/auth-configs.js';
 import { knownIssuerOf } from '../domain/toolkits/oauth-issuer.js';
+import { catalogEntryOf } from '../domain/connections/api-target.js';
 import { linkEndpoints, linkFieldValues, type LinkWithContext } from '../domain/connections/connect-links.js';
 import type { DomainDeps } from '../domain/deps.js';
 import { publicId } from '../domain/public-ids.js';
 import { safeEqual } from '../domain/crypto/secrets.js';
-import type { OAuthFlowSettings } from './grant.js';
+import type { OAuthFlowSettings, TokenPaths } from './grant.js';
 import { redirect, sendHtml } from './http.js';
 import { renderResultPage, type Branding, type ToolkitView } from './pages.js';
 
@@ -44,6 +45,22 @@ export function requestedScopes(link: LinkWithContext): string[] {
   return link.authConfig.scopes.length > 0 ? link.authConfig.scopes : link.connectedAccount.toolkit.defaultScopes;
 }
 
+/**
+ * What the catalog says a provider needs beyond standard OAuth: extra authorization parameters (Google's offline
+ * access, Dropbox's token_access_type, Atlassian's audience), user scopes in their own parameter (Slack's
+ * `user_scope`), and where a non-standard token response keeps the tokens. Custom toolkits need none.
+ */
+function providerExtrasOf(toolkit: LinkWithContext['connectedAccount']['toolkit']): {
+  authorizeParams: Record<string, string>;
+  tokenPaths: TokenPaths | null;
+} {
+  const oauth = catalogEntryOf(toolkit)?.oauth;
+  if (!oauth) return { authorizeParams: {}, tokenPaths: null };
+  const userScopes =
+    oauth.userScopeParam && oauth.defaultUserScopes?.length ? { [oauth.userScopeParam]: oauth.defaultUserScopes.join(oauth.scopeDelimiter) } : {};
+  return { authorizeParams: { ...oauth.authorizeParams, ...userScopes }, tokenPaths: oauth.tokenResponse ?? null };
+}
+
 /** The server-side settings of this link's OAuth flow (client secret included). */
 export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirectUri: string): OAuthFlowSettings {
   const toolkit = link.connectedAccount.toolkit;
@@ -63,6 +80,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
     tokenAuthMethod: toolkit.tokenAuthMethod,
     redirectUri,
     issuer: knownIssuerOf(toolkit, linkFieldValues(link)),
+    ...providerExtrasOf(toolkit),
   };
 }
 

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { grantProviders } from '../catalog/index.js';
+import { grantProviders, readJsonPath } from '../catalog/index.js';
 import type { PrismaClient } from '../db/index.js';
 import { issuerMatches } from '../domain/toolkits/oauth-issuer.js';
 import type { Egress } from '../egress/index.js';
@@ -41,6 +41,18 @@ export interface OAuthFlowSettings {
   redirectUri: string;
   /** The issuer a callback's `iss` must name (RFC 9207); null: any at the authorization endpoint's origin. */
   issuer: string | null;
+  /** Provider-specific authorization parameters (Google's access_type, Slack's user_scope…); never the standard ones. */
+  authorizeParams: Readonly<Record<string, string>>;
+  /** Dot paths to the tokens when the response lacks the standard fields (Slack's `authed_user`); null: standard only. */
+  tokenPaths: TokenPaths | null;
+}
+
+/** Where a non-standard token response keeps each token field, as dot paths into its JSON. */
+export interface TokenPaths {
+  accessToken?: string;
+  refreshToken?: string;
+  expiresIn?: string;
+  scope?: string;
 }
 
 const tokenResponseSchema = z.object({
@@ -69,6 +81,8 @@ export type OAuthOutcome =
       tokenType: string;
       expiresIn: number | null;
       grantedScope: string | null;
+      /** The token endpoint's whole JSON answer, for values the catalog reads from it (Salesforce's instance_url). */
+      response: Record<string, unknown>;
     }
   /** The provider's answer to this browser's own request, refusing: the flow is over. */
   | { kind: 'error'; reason: string; description: string | null }
@@ -151,7 +165,9 @@ export function createOAuthDance(options: {
   const provider = { dynamic: [] as string[] };
   const handler = grant.node({
     // Spread by grant into every request-compose call, and passed on to node:http.
-    request: { createConnection: options.createConnection },
+    // Provider endpoints are https (http only on loopback development servers, which name their port): with
+    // defaultPort the request's `Host` names no port (node:http would say :80), and egress connects to 443.
+    request: { createConnection: options.createConnection, defaultPort: 443 },
     config: {
       defaults: {
         origin: options.publicUrl,
@@ -202,6 +218,8 @@ export function createOAuthDance(options: {
       pkce: flow.version === 2 && flow.pkce,
       ...(flow.tokenAuthMethod === 'CLIENT_SECRET_BASIC' ? { token_endpoint_auth_method: 'client_secret_basic' } : {}),
       redirect_uri: flow.redirectUri,
+      // grant drops empty values; the catalog schema keeps the standard parameters out of these.
+      ...(Object.keys(flow.authorizeParams).length > 0 ? { custom_params: { ...flow.authorizeParams } } : {}),
     };
   }
 
@@ -263,16 +281,32 @@ export function createOAuthDance(options: {
     // The flow is over: its state, PKCE verifier and OAuth 1 request secret go with it.
     await result.session.remove();
     if (result.redirect) throw new Error('grant redirected from a callback');
-    return outcomeOf(result.response);
+    return outcomeOf(result.response, flow.tokenPaths);
   }
 
   return { start, finish };
 }
 
-function outcomeOf(response: unknown): Exclude<OAuthOutcome, { kind: 'redirected' | 'ignored' }> {
+/**
+ * grant's answer with the token fields a non-standard response keeps elsewhere (Slack's user-token-only install puts
+ * them under `authed_user`) moved where the standard ones go; standard fields that are present win.
+ */
+function withTokenPaths(answer: Record<string, unknown>, paths: TokenPaths | null): Record<string, unknown> {
+  if (!paths) return answer;
+  const raw = answer.raw && typeof answer.raw === 'object' ? (answer.raw as Record<string, unknown>) : {};
+  const read = (path: string | undefined) => (path ? readJsonPath(raw, path) : undefined);
+  return {
+    ...answer,
+    access_token: answer.access_token ?? read(paths.accessToken),
+    refresh_token: answer.refresh_token ?? read(paths.refreshToken),
+    raw: { ...raw, expires_in: raw.expires_in ?? read(paths.expiresIn), scope: raw.scope ?? read(paths.scope) },
+  };
+}
+
+function outcomeOf(response: unknown, paths: TokenPaths | null): Exclude<OAuthOutcome, { kind: 'redirected' | 'ignored' }> {
   const answer = (response ?? {}) as { error?: unknown };
   if (answer.error !== undefined) return { kind: 'error', ...describeError(answer) };
-  const parsed = tokenResponseSchema.safeParse(answer);
+  const parsed = tokenResponseSchema.safeParse(withTokenPaths(answer, paths));
   if (!parsed.success) {
     return { kind: 'error', reason: 'invalid_token_response', description: 'The provider sent no usable token.' };
   }
@@ -286,6 +320,7 @@ function outcomeOf(response: unknown): Exclude<OAuthOutcome, { kind: 'redirected
     tokenType: tokens.raw?.token_type ?? 'Bearer',
     expiresIn: tokens.raw?.expires_in ?? null,
     grantedScope: tokens.raw?.scope ?? null,
+    response: tokens.raw ?? {},
   };
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CredentialField } from '../catalog/index.js';
+import type { AuthScheme, CredentialField } from '../catalog/index.js';
 import { isOAuthScheme, oauthFlowKey } from '../domain/toolkits/auth-configs.js';
 import { completeLink } from '../domain/connections/link-outcomes.js';
 import {
@@ -38,6 +38,20 @@ function browserFields(toolkit: { projectId: string | null }, fields: readonly C
   return toolkit.projectId ? fields.map(({ pattern: _serverOnly, ...field }) => field) : [...fields];
 }
 
+const credentialKinds: Partial<Record<AuthScheme, string>> = { API_KEY: 'an API key', BEARER_TOKEN: 'a token' };
+
+/**
+ * What a credentials form asks for, in one sentence. A toolkit that also offers OAuth says so, since the user may
+ * expect to be sent to the provider to sign in: here they paste a token of their own instead.
+ */
+function credentialsNoteOf(toolkit: { name: string; authSchemes: readonly AuthScheme[] }, scheme: AuthScheme): string {
+  const kind = credentialKinds[scheme] ?? 'credentials';
+  if (toolkit.authSchemes.some(isOAuthScheme)) {
+    return `${toolkit.name} sign-in is not set up here, so this connection uses ${kind} that you create in your ${toolkit.name} account.`;
+  }
+  return `This connection uses ${kind} from your ${toolkit.name} account.`;
+}
+
 function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, browserSecret: string, extras: PageExtras = {}) {
   const scheme = link.authConfig.authScheme;
   const oauth = isOAuthScheme(scheme);
@@ -54,6 +68,7 @@ function renderPage(deps: ConnectDeps, link: LinkWithContext, token: string, bro
     mode: oauth ? 'oauth' : 'form',
     actionUrl: `/link/${encodeURIComponent(token)}`,
     fields: browserFields(toolkit, oauth ? userUrlFieldsOf(toolkit, link.authConfig.fieldValues) : formFieldsOf(toolkit, scheme)),
+    ...(oauth ? {} : { credentialsNote: credentialsNoteOf(toolkit, scheme) }),
     ...extras,
   });
 }

@@ -74,6 +74,7 @@ export async function handleOAuth(
             },
       scopes,
       expiresInSeconds: outcome.expiresIn,
+      tokenResponse: outcome.response,
     });
     const connectedAs = providerAccountLabel(done.providerAccount);
     finishFlow(res, link, { ok: true, connectedAccountId: done.connectedAccountId, connectedAs }, [clearFlow]);

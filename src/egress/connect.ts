@@ -28,6 +28,25 @@ export function guardedLookup(policy: EgressPolicy): GuardedLookup {
   };
 }
 
+/** Whether node:http asks for a TLS connection: https.request names its protocol through its default agent when the caller did not. */
+export function usesTls(options: ClientRequestArgs): boolean {
+  return (options.protocol ?? (options._defaultAgent as { protocol?: string } | undefined)?.protocol) === 'https:';
+}
+
+/**
+ * The port to connect to. When the URL names none, node:http fills in the caller's `defaultPort`, else 80, whatever
+ * the protocol (an agent would say 443, but `createConnection` replaces the agent): a TLS connection to 80, or a
+ * plain one to 443, is that stand-in and goes to its own protocol's default port. An explicit `https://host:80` or
+ * `http://host:443` is taken the same way; no provider serves those.
+ */
+export function connectionPort(options: ClientRequestArgs): number {
+  const tls = usesTls(options);
+  const port = Number(options.port ?? (tls ? 443 : 80));
+  if (tls && port === 80) return 443;
+  if (!tls && port === 443) return 80;
+  return port;
+}
+
 /**
  * Opens a TCP (or, for `protocol: 'https:'`, TLS) connection through the policy, in the shape of
  * node:http's `createConnection` option. A literal address is checked here (no lookup happens
@@ -42,9 +61,8 @@ export function guardedConnection(policy: EgressPolicy) {
       process.nextTick(() => callback(new EgressRefusedError(), undefined as never));
       return undefined;
     }
-    // https.request names its protocol through its default agent when the caller did not.
-    const tls = (options.protocol ?? (options._defaultAgent as { protocol?: string } | undefined)?.protocol) === 'https:';
-    const target = { ...options, host, port: Number(options.port ?? (tls ? 443 : 80)), lookup };
+    const tls = usesTls(options);
+    const target = { ...options, host, port: connectionPort(options), lookup };
     if (tls) {
       // node:http sets the TLS server name only when its https.Agent opens the socket.
       return tlsConnect({ ...target, ...(literal ? {} : { servername: host }) } as ConnectionOptions);
@@ -52,6 +70,9 @@ export function guardedConnection(policy: EgressPolicy) {
     return netConnect(target as NetConnectOpts);
   };
 }
+
+/** node:http's `createConnection` option, as the egress hands it out. */
+export type EgressConnection = ReturnType<typeof guardedConnection>;
 
 /** Whether an error (or its cause) is an egress refusal. */
 export function isEgressRefusal(error: unknown): boolean {

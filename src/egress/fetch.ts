@@ -1,8 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
-import { guardedConnection } from './connect.js';
-import type { EgressPolicy } from './policy.js';
+import type { EgressConnection } from './connect.js';
 
 /** The part of fetch the server's outbound calls use (oauth4webapi's customFetch included). */
 export type EgressFetch = (url: string | URL, init?: EgressRequestInit) => Promise<Response>;
@@ -30,13 +29,12 @@ function responseOf(message: IncomingMessage, method: string): Response {
 }
 
 /**
- * fetch over node:http whose every connection goes through the egress policy. Node's own fetch
- * (undici) takes no per-request connector without the undici package, so the few calls this
+ * fetch over node:http whose every connection is opened by `createConnection` (the egress policy's). Node's own
+ * fetch (undici) takes no per-request connector without the undici package, so the few calls this
  * server makes use this instead. Network failures reject with `TypeError('fetch failed')` and
  * the reason as `cause`, as fetch does; an aborted signal rejects with its reason.
  */
-export function createEgressFetch(policy: EgressPolicy): EgressFetch {
-  const createConnection = guardedConnection(policy);
+export function createEgressFetch(createConnection: EgressConnection): EgressFetch {
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(input);
@@ -66,6 +64,8 @@ export function createEgressFetch(policy: EgressPolicy): EgressFetch {
           method,
           headers: Object.fromEntries(headers.entries()),
           protocol: url.protocol,
+          // Without an agent node:http knows no default port of its own: this one keeps `Host` free of a port.
+          defaultPort: url.protocol === 'https:' ? 443 : 80,
           createConnection,
         },
         (message) => {

@@ -1,8 +1,8 @@
-import { guardedConnection } from './connect.js';
+import { guardedConnection, type EgressConnection } from './connect.js';
 import { createEgressFetch, type EgressFetch } from './fetch.js';
 import { createEgressPolicy, type EgressAllowList, type EgressPolicy } from './policy.js';
 
-export { isEgressRefusal } from './connect.js';
+export { connectionPort, isEgressRefusal, usesTls, type EgressConnection } from './connect.js';
 export type { EgressFetch } from './fetch.js';
 export { EgressRefusedError, parseEgressAllowList, type EgressAllowList, type EgressPolicy } from './policy.js';
 
@@ -15,10 +15,15 @@ export interface Egress {
   /** fetch for webhooks and token endpoints. */
   fetch: EgressFetch;
   /** node:http's `createConnection` option, for libraries that make their own requests (grant). */
-  createConnection: ReturnType<typeof guardedConnection>;
+  createConnection: EgressConnection;
 }
 
-export function createEgress(allow: EgressAllowList): Egress {
+/**
+ * The egress of `allow`. `connect` opens the connections, checked against the policy; only tests replace it, to
+ * send every provider host to a loopback double (URLs the server is given are still checked against the policy).
+ */
+export function createEgress(allow: EgressAllowList, connect: (policy: EgressPolicy) => EgressConnection = guardedConnection): Egress {
   const policy = createEgressPolicy(allow);
-  return { policy, fetch: createEgressFetch(policy), createConnection: guardedConnection(policy) };
+  const createConnection = connect(policy);
+  return { policy, fetch: createEgressFetch(createConnection), createConnection };
 }

@@ -103,7 +103,9 @@ builder.relayMutationField(
         description:
           "Values for the placeholders in the toolkit's OAuth URLs. A placeholder that is a URL's whole host must be set here.",
       }),
-      isDefault: t.boolean({ description: "Make it the toolkit's default (the first config is)." }),
+      isDefault: t.boolean({
+        description: "Make it the toolkit's default (the project's first config is, ahead of a managed one made on first use).",
+      }),
     }),
   },
   {

@@ -25,6 +25,8 @@ export interface LinkPageModel {
   fieldErrors?: Readonly<Record<string, string>>;
   /** Shown above the form. */
   formError?: string;
+  /** Form mode: what the form asks for, said plainly (a token, not a sign-in at the provider). */
+  credentialsNote?: string;
 }
 
 /**
@@ -97,7 +99,8 @@ ${inputs}
 <button type="submit" data-testid="connect-button">Connect ${model.toolkit.name}</button>
 </form>`;
   }
-  return html`${formError}<form method="post" data-testid="credentials-form" action="${model.actionUrl}"${describedBy}>
+  const note = model.credentialsNote ? html`<p class="lead" data-testid="credentials-note">${model.credentialsNote}</p>` : '';
+  return html`${formError}${note}<form method="post" data-testid="credentials-form" action="${model.actionUrl}"${describedBy}>
 ${csrf}
 ${inputs}
 <button type="submit" data-testid="submit">Connect</button>

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../db/locks.js';
-import type { ConnectedAccount, Prisma } from '../../generated/prisma/client.js';
+import type { AuthConfig, ConnectedAccount, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -7,6 +7,7 @@ import { publishEvents, type RecordedEvent } from '../events/outbox.js';
 import { changeAccount, removeAccount } from './account-state.js';
 import { linkFieldValues } from './connect-links.js';
 import type { Credentials } from './credentials.js';
+import { learnAccountMetadata } from './account-metadata.js';
 import { learnProviderAccount, openProviderAccount, sealProviderAccount, type ProviderAccount } from './provider-account.js';
 import { freshTokenColumns } from './refresh.js';
 
@@ -18,6 +19,25 @@ export interface FlowResult {
   credentials: Credentials;
   scopes: string[];
   expiresInSeconds: number | null;
+  /** The OAuth token endpoint's whole answer, for catalog metadata read from it (never stored as such). */
+  tokenResponse?: Readonly<Record<string, unknown>>;
+}
+
+/** The values an account's endpoints and API URLs are filled with: the link's, plus the metadata learnt after it. */
+async function accountValues(
+  deps: CoreDeps,
+  pending: { fieldValues: unknown; connectedAccount: { toolkit: Toolkit }; authConfig: AuthConfig },
+  result: FlowResult,
+) {
+  const context = {
+    toolkit: pending.connectedAccount.toolkit,
+    authConfig: pending.authConfig,
+    credentials: result.credentials,
+    fieldValues: linkFieldValues(pending),
+  };
+  const metadata = await learnAccountMetadata(deps, context, result.tokenResponse ?? {});
+  const fieldValues = { ...context.fieldValues, ...metadata };
+  return { metadata, providerAccount: await learnProviderAccount(deps, { ...context, fieldValues }) };
 }
 
 /**
@@ -61,15 +81,8 @@ export async function completeLink(
     where: { id: linkId },
     include: { connectedAccount: { include: { toolkit: true } }, authConfig: true },
   });
-  const providerAccount =
-    pending && pending.status === 'PENDING'
-      ? await learnProviderAccount(deps, {
-          toolkit: pending.connectedAccount.toolkit,
-          authConfig: pending.authConfig,
-          credentials: result.credentials,
-          fieldValues: linkFieldValues(pending),
-        })
-      : null;
+  const { metadata, providerAccount } =
+    pending && pending.status === 'PENDING' ? await accountValues(deps, pending, result) : { metadata: {}, providerAccount: null };
   const { events, link, accountId } = await deps.prisma.$transaction(async (tx) => {
     const now = new Date();
     const claimed = await tx.connectLink.updateMany({
@@ -96,7 +109,7 @@ export async function completeLink(
       data: {
         authConfigId: link.authConfigId,
         // The endpoints this account's tokens belong to, for every later refresh and revocation.
-        fieldValues: linkFieldValues(link) as Prisma.InputJsonValue,
+        fieldValues: { ...linkFieldValues(link), ...metadata } as Prisma.InputJsonValue,
         ...freshTokenColumns(deps, account.id, result.credentials, result.expiresInSeconds, now.getTime()),
         ...(providerAccount ? sealProviderAccount(deps.keyRing, account.id, providerAccount) : {}),
         scopes: result.scopes,

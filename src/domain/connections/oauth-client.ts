@@ -9,6 +9,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** What the token endpoint of a toolkit needs to know. */
 export interface TokenEndpoint {
   tokenUrl: string;
+  /** Where refresh grants go when not to tokenUrl (Figma's `/v1/oauth/refresh`). */
+  refreshUrl?: string | null;
   revokeUrl?: string | null;
   client: ClientCredentials;
   authMethod: TokenAuthMethod;
@@ -75,25 +77,26 @@ function clientAuthOf(endpoint: TokenEndpoint): oauth.ClientAuth {
     : oauth.ClientSecretPost(endpoint.client.clientSecret);
 }
 
-function serverOf(endpoint: TokenEndpoint): oauth.AuthorizationServer {
-  const url = new URL(endpoint.tokenUrl);
+function serverOf(endpoint: TokenEndpoint, tokenUrl = endpoint.tokenUrl): oauth.AuthorizationServer {
+  const url = new URL(tokenUrl);
   return {
     issuer: url.origin,
-    token_endpoint: endpoint.tokenUrl,
+    token_endpoint: tokenUrl,
     ...(endpoint.revokeUrl ? { revocation_endpoint: endpoint.revokeUrl } : {}),
   };
 }
 
 /** One refresh_token grant request, its answer classified. Never throws for provider trouble. */
 export async function requestRefresh(endpoint: TokenEndpoint, refreshToken: string): Promise<RefreshOutcome> {
+  const refreshUrl = endpoint.refreshUrl ?? endpoint.tokenUrl;
   let response: Response;
   try {
     response = await oauth.refreshTokenGrantRequest(
-      serverOf(endpoint),
+      serverOf(endpoint, refreshUrl),
       { client_id: endpoint.client.clientId },
       clientAuthOf(endpoint),
       refreshToken,
-      endpointOptions(endpoint, endpoint.tokenUrl),
+      endpointOptions(endpoint, refreshUrl),
     );
   } catch (error) {
     return { kind: 'unavailable', error: networkError(error) };

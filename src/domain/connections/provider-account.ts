@@ -52,15 +52,16 @@ function idTokenClaims(idToken: string | undefined): Record<string, unknown> | n
   }
 }
 
-interface IdentityContext {
+/** A connection just made: its toolkit and auth config, the credentials it got, the values it was connected with. */
+export interface AccountContext {
   toolkit: Toolkit;
   authConfig: AuthConfig;
   credentials: Credentials;
   fieldValues: FieldValues;
 }
 
-/** GETs (or POSTs) a JSON identity endpoint with the connection's API credentials; null unless a 2xx JSON answer. */
-async function fetchIdentityJson(deps: CoreDeps, context: IdentityContext, url: URL, method: 'GET' | 'POST', body?: string): Promise<unknown> {
+/** GETs (or POSTs) a JSON endpoint (identity, metadata) with the connection's API credentials; null unless a 2xx JSON answer. */
+export async function fetchAccountJson(deps: CoreDeps, context: AccountContext, url: URL, method: 'GET' | 'POST', body?: string): Promise<unknown> {
   if (context.credentials.scheme !== 'OAUTH2') return null;
   const access = apiAccessOf(context.toolkit, 'OAUTH2');
   const auth = access.auth && access.auth !== 'oauth1-signature' ? access.auth : { headers: { Authorization: 'Bearer {accessToken}' } };
@@ -79,13 +80,13 @@ async function fetchIdentityJson(deps: CoreDeps, context: IdentityContext, url: 
   return JSON.parse((await readLimited(response, IDENTITY_BODY_BYTES)).toString('utf8'));
 }
 
-async function learn(deps: CoreDeps, context: IdentityContext): Promise<ProviderAccount | null> {
+async function learn(deps: CoreDeps, context: AccountContext): Promise<ProviderAccount | null> {
   const { toolkit, credentials } = context;
   if (credentials.scheme !== 'OAUTH2') return null;
   const identity = catalogEntryOf(toolkit)?.identity;
   if (identity?.from === 'endpoint') {
     const url = resolveApiTemplate(identity.url, context.fieldValues);
-    const json = await fetchIdentityJson(deps, context, url, identity.method, identity.body);
+    const json = await fetchAccountJson(deps, context, url, identity.method, identity.body);
     const read = (path: string | undefined) => (path ? readJsonPath(json, path) : undefined);
     return accountFrom(read(identity.id), read(identity.email), read(identity.name));
   }
@@ -95,7 +96,7 @@ async function learn(deps: CoreDeps, context: IdentityContext): Promise<Provider
   // An id_token often carries only `sub`; the userinfo endpoint has the rest.
   const userInfoUrl = resolveEndpoints(toolkit, context.fieldValues).userInfoUrl;
   if (!userInfoUrl) return fromToken;
-  const info = (await fetchIdentityJson(deps, context, new URL(userInfoUrl), 'GET')) as Record<string, unknown> | null;
+  const info = (await fetchAccountJson(deps, context, new URL(userInfoUrl), 'GET')) as Record<string, unknown> | null;
   if (!info || typeof info !== 'object') return fromToken;
   // The userinfo `sub` must be the id_token's (OpenID Connect Core 5.3.2); otherwise trust neither.
   if (fromToken && text(info.sub, 256) !== fromToken.id) return fromToken;
@@ -106,7 +107,7 @@ async function learn(deps: CoreDeps, context: IdentityContext): Promise<Provider
  * Which provider account an OAuth connection is, or null when the toolkit says no way to learn it or the provider
  * did not answer. Never fails the connection: what went wrong is logged, without secrets.
  */
-export async function learnProviderAccount(deps: CoreDeps, context: IdentityContext): Promise<ProviderAccount | null> {
+export async function learnProviderAccount(deps: CoreDeps, context: AccountContext): Promise<ProviderAccount | null> {
   try {
     return await learn(deps, context);
   } catch (error) {

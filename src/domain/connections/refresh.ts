@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthConfig, Toolkit } from '../../generated/prisma/client.js';
 import type { CoreDeps } from '../deps.js';
 import { clientCredentialsOf } from '../toolkits/auth-configs.js';
-import { accountEndpoints } from '../toolkits/toolkit-endpoints.js';
+import { accountEndpoints, asFieldValues, resolveUrlTemplate } from '../toolkits/toolkit-endpoints.js';
 import { applyAccountChange } from './account-state.js';
+import { catalogEntryOf } from './api-target.js';
 import { openCredentials, sealCredentials } from './credentials.js';
 import { requestRefresh, type RefreshOutcome, type TokenEndpoint } from './oauth-client.js';
 
@@ -66,8 +67,10 @@ export function tokenEndpointOf(
   account: { toolkit: Toolkit; authConfig: AuthConfig; fieldValues: unknown },
 ): TokenEndpoint {
   const urls = accountEndpoints(account);
+  const refreshUrl = catalogEntryOf(account.toolkit)?.oauth?.refreshUrl;
   return {
     tokenUrl: urls.tokenUrl || urls.revokeUrl!,
+    refreshUrl: refreshUrl ? resolveUrlTemplate(account.toolkit, refreshUrl, asFieldValues(account.fieldValues)) : null,
     revokeUrl: urls.revokeUrl,
     client: clientCredentialsOf(deps, account.authConfig, account.toolkit),
     authMethod: account.toolkit.tokenAuthMethod,

@@ -120,7 +120,10 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
   assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   const created = await deps.prisma.$transaction(async (tx) => {
     const hasDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true } });
-    const isDefault = input.isDefault ?? hasDefault === 0;
+    // The project's first own config takes over from one the server made on first use (GitHub's token form, say):
+    // the developer who registers an OAuth app means it to be used.
+    const hasOwnDefault = await tx.authConfig.count({ where: { projectId, toolkitId: toolkit.id, isDefault: true, kind: 'CUSTOM' } });
+    const isDefault = input.isDefault ?? hasOwnDefault === 0;
     if (isDefault && hasDefault > 0) {
       await tx.authConfig.updateMany({ where: { projectId, toolkitId: toolkit.id }, data: { isDefault: false } });
     }
