@@ -127,7 +127,7 @@ export async function retention(): Promise<Row[]> {
     const stopSweeper = startSweeper({ ...app.deps, logger }, { intervalMs: 20, relayAfterMs: 60_000, retentionIntervalMs: 0 }, DEFAULT_RETENTION);
     let after = await countRows(prisma);
     const deadline = Date.now() + 300_000;
-    while ((['ConnectionEvent', 'WebhookDelivery', 'ConnectLink', 'OAuthSession'] as const).some((t) => after[t].aged > 0) && Date.now() < deadline) {
+    while ((['ConnectionEvent', 'WebhookDelivery', 'ConnectLink', 'OAuthSession', 'Session'] as const).some((t) => after[t].aged > 0) && Date.now() < deadline) {
       await sleep(250);
       after = await countRows(prisma);
     }
@@ -135,7 +135,7 @@ export async function retention(): Promise<Row[]> {
     const elapsed = performance.now() - began;
     after = await countRows(prisma);
 
-    const perRun = Math.max(...runs.flatMap((run) => [run.events ?? 0, run.webhookDeliveries ?? 0, run.connectLinks ?? 0]));
+    const perRun = Math.max(...runs.flatMap((run) => [run.events ?? 0, run.webhookDeliveries ?? 0, run.connectLinks ?? 0, run.sessions ?? 0]));
     const dayRows = Math.max(...Object.values(before).map((c) => c.aged));
     const rows: Row[] = [
       {
@@ -157,7 +157,7 @@ export async function retention(): Promise<Row[]> {
     table('WebhookDelivery', 'WebhookDelivery', true);
     table('ConnectLink', 'ConnectLink (finished)', true);
     table('OAuthSession', 'OAuthSession (expired)', false);
-    table('Session', 'Session (expired; not covered by retention)', false);
+    table('Session', 'Session (ended)', false);
     rows.push({
       what: '  sweeper runs to delete the aged day (one run a minute per instance)',
       figure: `${runs.length} runs in ${(elapsed / 1000).toFixed(1)} s; up to ${count(perRun)} rows per table per run = ${count(perRun * RUNS_PER_DAY)} per day per instance`,

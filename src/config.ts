@@ -92,6 +92,7 @@ export const configSchema = z.object({
   RETENTION_EVENTS_DAYS: retentionDays(30),
   RETENTION_WEBHOOK_DELIVERIES_DAYS: retentionDays(30),
   RETENTION_CONNECT_LINKS_DAYS: retentionDays(7),
+  RETENTION_SESSIONS_DAYS: retentionDays(30),
   // Private, loopback, link-local and reserved addresses the server may still connect to
   // (internal identity providers): CIDRs or host names. Everything else private is refused.
   EGRESS_ALLOW_PRIVATE: optionalString.pipe(
@@ -217,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       eventsDays: parsed.RETENTION_EVENTS_DAYS,
       webhookDeliveriesDays: parsed.RETENTION_WEBHOOK_DELIVERIES_DAYS,
       connectLinksDays: parsed.RETENTION_CONNECT_LINKS_DAYS,
+      sessionsDays: parsed.RETENTION_SESSIONS_DAYS,
     },
     egressAllowPrivate: parsed.EGRESS_ALLOW_PRIVATE ?? { cidrs: [], hosts: [] },
   };

@@ -49,12 +49,13 @@ describe('retention', () => {
       ],
     });
 
-    expect(await applyRetention(prisma, { ...DEFAULT_RETENTION, eventsDays: 0, webhookDeliveriesDays: 0, connectLinksDays: 0 })).toEqual({
+    expect(await applyRetention(prisma, { eventsDays: 0, webhookDeliveriesDays: 0, connectLinksDays: 0, sessionsDays: 0 })).toEqual({
       events: 0,
       webhookDeliveries: 0,
       connectLinks: 0,
+      sessions: 0,
     });
-    expect(await applyRetention(prisma, DEFAULT_RETENTION)).toEqual({ events: 1, webhookDeliveries: 1, connectLinks: 2 });
+    expect(await applyRetention(prisma, DEFAULT_RETENTION)).toEqual({ events: 1, webhookDeliveries: 1, connectLinks: 2, sessions: 0 });
 
     const remainingLinks = (await prisma.connectLink.findMany({ where: { id: { in: [oldDone!, oldPending!, recentDone!, oldFailed!] } } })).map((l) => l.id);
     expect(remainingLinks.sort()).toEqual([oldPending!, recentDone!].sort());
@@ -63,7 +64,32 @@ describe('retention', () => {
     const deliveries = await prisma.webhookDelivery.findMany({ where: { endpointId } });
     expect(deliveries.map((d) => d.status).sort()).toEqual(['FAILED', 'PENDING']);
     // Nothing left to do: a second run deletes nothing.
-    expect(await applyRetention(prisma, DEFAULT_RETENTION)).toEqual({ events: 0, webhookDeliveries: 0, connectLinks: 0 });
+    expect(await applyRetention(prisma, DEFAULT_RETENTION)).toEqual({ events: 0, webhookDeliveries: 0, connectLinks: 0, sessions: 0 });
+  });
+
+  it('deletes sessions long ended, with their finished links, never one still in use', async () => {
+    const prisma = app.database.prisma;
+    const long = new Date(Date.now() - 40 * DAY);
+    const lately = new Date(Date.now() - 2 * DAY);
+    const start = async (userId: string) => {
+      const { session, clientToken } = await startSession(app, userId, ['openai']);
+      const { connectLink } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
+      return { id: rawId(session.id), linkId: rawId(connectLink.id) };
+    };
+    const sessions = [];
+    for (const userId of ['u_s1', 'u_s2', 'u_s3', 'u_s4', 'u_s5', 'u_s6']) sessions.push(await start(userId));
+    const [expiredLong, revokedLong, endedLately, neverEnds, withPending, withFinished] = sessions.map((s) => s.id);
+    // Every link but one is finished; that one keeps its session.
+    await prisma.connectLink.updateMany({ where: { id: { in: sessions.filter((s) => s.id !== withPending).map((s) => s.linkId) } }, data: { status: 'COMPLETED' } });
+    await prisma.session.updateMany({ where: { id: { in: [expiredLong!, withPending!, withFinished!] } }, data: { expiresAt: long } });
+    await prisma.session.update({ where: { id: revokedLong! }, data: { revokedAt: long } });
+    await prisma.session.update({ where: { id: endedLately! }, data: { expiresAt: lately } });
+    await prisma.session.update({ where: { id: neverEnds! }, data: { expiresAt: null } });
+    const result = await applyRetention(prisma, { eventsDays: 0, webhookDeliveriesDays: 0, connectLinksDays: 0, sessionsDays: 30 });
+    expect(result.sessions).toBe(3);
+    const left = await prisma.session.findMany({ where: { id: { in: [expiredLong!, revokedLong!, endedLately!, neverEnds!, withPending!, withFinished!] } } });
+    expect(left.map((s) => s.id).sort()).toEqual([endedLately!, neverEnds!, withPending!].sort());
+    expect(await prisma.connectLink.count({ where: { sessionId: withFinished! } })).toBe(0);
   });
 
   it('reads its days from the environment; 0 keeps rows forever', () => {
@@ -72,6 +98,7 @@ describe('retention', () => {
       eventsDays: 0,
       webhookDeliveriesDays: 30,
       connectLinksDays: 3,
+      sessionsDays: 30,
     });
     expect(() => loadConfig({ RETENTION_WEBHOOK_DELIVERIES_DAYS: '-1' })).toThrow('RETENTION_WEBHOOK_DELIVERIES_DAYS');
   });
