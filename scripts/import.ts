@@ -21,6 +21,7 @@ import { DomainError } from '../src/domain/errors.js';
 import { rawIdOf } from '../src/domain/public-ids.js';
 import { createEgress } from '../src/egress/index.js';
 import { createReadCache } from '../src/domain/access/read-cache.js';
+import { createPublishedMarks } from '../src/domain/events/outbox.js';
 import { createEventBus } from '../src/events/bus.js';
 import { createLogger } from '../src/logger.js';
 import { createProgress } from './import-progress.js';
@@ -88,6 +89,7 @@ async function main(): Promise<number> {
       // The webhooks owed are in the outbox; the servers' sweepers deliver them within seconds.
       webhookDelivery: { trigger: () => undefined, idle: async () => undefined },
       readCache: createReadCache(bus, logger),
+      publishedMarks: createPublishedMarks(database.prisma),
     };
 
     let batch: { line: number; input: Record<string, unknown> }[] = [];

@@ -21,6 +21,7 @@ import { createSessionQuotas } from './domain/access/quotas.js';
 import { createEgress, type Egress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './domain/access/read-cache.js';
+import { createPublishedMarks } from './domain/events/outbox.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
 import { createAccessWatch, type AccessWatch } from './graphql/access-watch.js';
@@ -168,6 +169,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       webhookDelivery,
       egress,
       readCache,
+      publishedMarks: createPublishedMarks(db.prisma),
     };
     counters = createSharedCounters(config.redisUrl, logger);
     await counters.ready();

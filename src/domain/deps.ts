@@ -8,6 +8,7 @@ import type { ReadCache } from './access/read-cache.js';
 import type { Refresher } from './connections/refresh.js';
 import type { StatusWatch } from './connections/status-watch.js';
 import type { KeyRing } from './crypto/encryption.js';
+import type { PublishedMarks } from './events/outbox.js';
 import type { WebhookDelivery } from './events/webhook-delivery.js';
 
 /** What every domain service needs from the outside world, assembled once by the app. */
@@ -23,6 +24,8 @@ export interface CoreDeps {
   webhookDelivery: WebhookDelivery;
   /** Every outbound connection goes through it: private addresses are refused unless allowed. */
   egress: Egress;
+  /** Marks events the bus took as published, many requests' in one statement. */
+  publishedMarks: PublishedMarks;
   /** Callers, projects, sessions, toolkits and auth configs as last read; changes go through it. */
   readCache: ReadCache;
 }

@@ -1,3 +1,4 @@
+import type { PrismaClient } from '../../db/index.js';
 import type { Transaction } from '../../db/locks.js';
 import { publishConnectionChanged } from '../../events/bus.js';
 import type { ConnectionStatus } from '../../generated/prisma/client.js';
@@ -85,6 +86,42 @@ async function publishAll<Event extends RecordedEvent>(deps: CoreDeps, events: r
   return events.filter((_, i) => outcomes[i]);
 }
 
+/** Records that the bus took these events, so the relay leaves them alone. */
+export interface PublishedMarks {
+  mark(eventIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * One UPDATE for the events of many requests instead of one per request: while an update runs,
+ * the ids arriving meanwhile wait and go together in the next. Each caller resolves once its
+ * own ids are written.
+ */
+export function createPublishedMarks(prisma: PrismaClient): PublishedMarks {
+  let waiting: { ids: string[]; done: Promise<void> } | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  function write(ids: string[]): Promise<void> {
+    return prisma.connectionEvent.updateMany({ where: { id: { in: ids } }, data: { publishedAt: new Date() } }).then(() => undefined);
+  }
+
+  return {
+    mark(eventIds) {
+      if (!waiting) {
+        const batch: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+        // A failed update fails its callers only; the next batch starts regardless.
+        batch.done = running.catch(() => undefined).then(() => {
+          waiting = null;
+          return write(batch.ids);
+        });
+        running = batch.done;
+        waiting = batch;
+      }
+      waiting.ids.push(...eventIds);
+      return waiting.done;
+    },
+  };
+}
+
 /**
  * Publishes committed events on the bus, marks those the bus took as published (the others
  * are relayed later) and starts their webhooks.
@@ -93,12 +130,7 @@ export async function publishEvents(deps: CoreDeps, events: readonly (RecordedEv
   const recorded = events.filter((event): event is RecordedEvent => event !== null);
   if (recorded.length === 0) return;
   const published = await publishAll(deps, recorded);
-  if (published.length > 0) {
-    await deps.prisma.connectionEvent.updateMany({
-      where: { id: { in: published.map((e) => e.id) } },
-      data: { publishedAt: new Date() },
-    });
-  }
+  if (published.length > 0) await deps.publishedMarks.mark(published.map((e) => e.id));
   // Receivers hear within milliseconds instead of at the next sweep.
   deps.webhookDelivery.trigger();
 }
