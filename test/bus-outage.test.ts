@@ -3,7 +3,8 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { Browser } from './support/browser.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.js';
-import { startOwnRedis, type OwnRedis } from './support/redis.js';
+import { startTwoInstancesOnOwnRedis, type TwoInstances } from './support/two-instances.js';
+import type { OwnRedis } from './support/redis.js';
 import { CONNECTION_STATUS, subscribe, wsClient } from './support/ws.js';
 
 const OPENAI_KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF';
@@ -18,25 +19,18 @@ async function completeOn(baseUrl: string, linkUrl: string, publicUrl: string) {
 }
 
 describe('a chat waiting on one instance while Redis goes down and comes back', () => {
-  let database: TestDatabase;
+  let instances: TwoInstances;
   let redis: OwnRedis;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    redis = await startOwnRedis();
     // Neither the outbox relay nor the periodic check may rescue the event here: what is
     // tested is the re-read when B's bus is live again.
-    const slow = { sweepIntervalMs: 60_000, relayAfterMs: 600_000, statusCheckIntervalMs: 600_000 };
-    a = await startTestApp(database, { REDIS_URL: redis.url }, slow);
-    b = await startTestApp(database, { REDIS_URL: redis.url, PUBLIC_URL: a.publicUrl }, slow);
+    instances = await startTwoInstancesOnOwnRedis({ sweepIntervalMs: 60_000, relayAfterMs: 600_000, statusCheckIntervalMs: 600_000 });
+    ({ a, b, redis } = instances);
   });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await database?.drop();
-  });
+  afterAll(() => instances?.stop());
 
   it('keeps the event in the outbox while Redis is down, and tells the chat once it is back', async () => {
     const { session, clientToken } = await startSession(a, 'u_outage', ['openai']);

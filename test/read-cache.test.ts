@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/app.js';
+import type { TestApp } from './support/app.js';
 import { AUTHORIZE, CALLBACK_ORIGIN, rawId, startSession } from './support/connect.js';
-import { createPostgresDatabase, type TestDatabase } from './support/databases.js';
-import { startOwnRedis, type OwnRedis } from './support/redis.js';
+import { startTwoInstancesOnOwnRedis, type TwoInstances } from './support/two-instances.js';
+import type { OwnRedis } from './support/redis.js';
 
 // Every instance caches callers, sessions, projects, toolkits and auth configs. What one
 // instance changes, the next request to another must see: tested across two instances and a
@@ -17,24 +17,17 @@ const CREATE_AUTH_CONFIG = /* GraphQL */ `
 `;
 
 describe('read caches across instances', () => {
-  let database: TestDatabase;
+  let instances: TwoInstances;
   let redis: OwnRedis;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    redis = await startOwnRedis();
     // Entries live long enough that only an announced change can explain a fresh read.
-    const options = { readCache: { ttlMs: 600_000 } };
-    a = await startTestApp(database, { REDIS_URL: redis.url }, options);
-    b = await startTestApp(database, { REDIS_URL: redis.url, PUBLIC_URL: a.publicUrl }, options);
+    instances = await startTwoInstancesOnOwnRedis({ readCache: { ttlMs: 600_000 } });
+    ({ a, b, redis } = instances);
   });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await database?.drop();
-  });
+  afterAll(() => instances?.stop());
 
   async function newKey(name: string): Promise<{ key: string; id: string }> {
     const created = await a.gql(CREATE_KEY, { input: { name } });
