@@ -113,7 +113,7 @@ export async function handleLink(deps: ConnectDeps, req: IncomingMessage, res: S
   if (oauth) return startOAuth(deps, res, link, checked.values);
   try {
     if (scheme === 'OAUTH1' || scheme === 'OAUTH2') throw new Error('unreachable: OAuth schemes do not use the form');
-    const done = await completeLink(deps, link.id, {
+    const done = await completeLink(deps, link, {
       credentials: { scheme, fields: checked.values },
       scopes: [],
       expiresInSeconds: null,

@@ -61,7 +61,7 @@ export async function handleOAuth(
     ? outcome.grantedScope.split(/[\s,]+/).filter(Boolean)
     : requestedScopes(link);
   try {
-    const done = await completeLink(deps, link.id, {
+    const done = await completeLink(deps, link, {
       credentials:
         link.authConfig.authScheme === 'OAUTH1'
           ? { scheme: 'OAUTH1', accessToken: outcome.accessToken, ...(outcome.accessSecret ? { accessSecret: outcome.accessSecret } : {}) }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectedAccount, ConnectLink, Toolkit } from '../../generated/prisma/client.js';
+import type { AuthConfig, ConnectedAccount, ConnectLink, Project, Session, Toolkit } from '../../generated/prisma/client.js';
 import type { Caller } from '../access/caller.js';
 import { findProject } from '../access/projects.js';
 import { sessionEnded, sessionForAuthorize } from '../access/sessions.js';
@@ -129,34 +129,48 @@ export async function authorize(deps: DomainDeps, caller: Caller, raw: unknown, 
   return { ...started, toolkit, url: connectLinkUrl(deps.publicUrl, started.token) };
 }
 
-/** What the hosted pages and the OAuth dance need to know about a link. */
-const LINK_CONTEXT = {
-  session: { include: { project: true } },
-  connectedAccount: { include: { toolkit: true } },
-  authConfig: true,
-} as const;
+/** The link, its session and account as they are now; project, toolkit and auth config from the read cache. */
+const LINK_ROWS = { session: true, connectedAccount: true } as const;
 
-/** The pages show the toolkit's logo as the API does: its own, or the one this server serves for its brand. */
-function withLogo<Link extends { connectedAccount: { toolkit: Toolkit } }>(deps: DomainDeps, link: Link | null): Link | null {
-  if (link) link.connectedAccount.toolkit.logoUrl = toolkitLogoUrl(deps.publicUrl, link.connectedAccount.toolkit);
-  return link;
+type LinkRows = ConnectLink & { session: Session; connectedAccount: ConnectedAccount };
+
+export type LinkWithContext = LinkRows & {
+  session: Session & { project: Project };
+  connectedAccount: ConnectedAccount & { toolkit: Toolkit };
+  authConfig: AuthConfig;
+};
+
+/**
+ * What the hosted pages and the OAuth dance need to know about a link. The pages show the
+ * toolkit's logo as the API does: its own, or the one this server serves for its brand.
+ */
+async function withContext(deps: DomainDeps, link: LinkRows | null): Promise<LinkWithContext | null> {
+  if (!link) return null;
+  const { readCache, prisma } = deps;
+  const [project, toolkit, authConfig] = await Promise.all([
+    findProject(deps, link.session.projectId),
+    readCache.get(`toolkit-id:${link.connectedAccount.toolkitId}`, () => prisma.toolkit.findUnique({ where: { id: link.connectedAccount.toolkitId } }), (t) => t.projectId),
+    readCache.get(`auth-config:${link.authConfigId}`, () => prisma.authConfig.findUnique({ where: { id: link.authConfigId } }), (c) => c.projectId),
+  ]);
+  // Rows of a link are kept by foreign keys (cascade, restrict): a missing one means it was deleted meanwhile.
+  if (!project || !toolkit || !authConfig) return null;
+  return {
+    ...link,
+    session: { ...link.session, project },
+    connectedAccount: { ...link.connectedAccount, toolkit: { ...toolkit, logoUrl: toolkitLogoUrl(deps.publicUrl, toolkit) } },
+    authConfig,
+  };
 }
 
 /** The link behind a token, with everything the hosted page shows; null when unknown. */
-export async function findLinkByToken(deps: DomainDeps, token: string) {
-  return withLogo(deps, await deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_CONTEXT }));
+export async function findLinkByToken(deps: DomainDeps, token: string): Promise<LinkWithContext | null> {
+  return withContext(deps, await deps.prisma.connectLink.findUnique({ where: { tokenHash: hashSecret(token) }, include: LINK_ROWS }));
 }
 
 /** The link whose OAuth flow this browser started (its flow cookie); null for any other browser. */
-export async function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string) {
-  const link = await deps.prisma.connectLink.findUnique({
-    where: { browserBindingHash: hashSecret(flowSecret) },
-    include: LINK_CONTEXT,
-  });
-  return withLogo(deps, link);
+export async function findLinkByBrowserBinding(deps: DomainDeps, flowSecret: string): Promise<LinkWithContext | null> {
+  return withContext(deps, await deps.prisma.connectLink.findUnique({ where: { browserBindingHash: hashSecret(flowSecret) }, include: LINK_ROWS }));
 }
-
-export type LinkWithContext = NonNullable<Awaited<ReturnType<typeof findLinkByToken>>>;
 
 /**
  * Binds a pending link's OAuth flow to one browser, with the URL field values the user entered

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../db/locks.js';
-import type { AuthConfig, ConnectedAccount, Prisma, Toolkit } from '../../generated/prisma/client.js';
+import type { AuthConfig, ConnectedAccount, ConnectLinkStatus, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -24,11 +24,16 @@ export interface FlowResult {
 }
 
 /** The values an account's endpoints and API URLs are filled with: the link's, plus the metadata learnt after it. */
-async function accountValues(
-  deps: CoreDeps,
-  pending: { fieldValues: unknown; connectedAccount: { toolkit: Toolkit }; authConfig: AuthConfig },
-  result: FlowResult,
-) {
+/** What completing a link needs to know of it before the claim. */
+export interface PendingLink {
+  id: string;
+  status: ConnectLinkStatus;
+  fieldValues: unknown;
+  connectedAccount: { toolkit: Toolkit };
+  authConfig: AuthConfig;
+}
+
+async function accountValues(deps: CoreDeps, pending: PendingLink, result: FlowResult) {
   const context = {
     toolkit: pending.connectedAccount.toolkit,
     authConfig: pending.authConfig,
@@ -74,26 +79,27 @@ async function sameProviderAccount(
  */
 export async function completeLink(
   deps: CoreDeps,
-  linkId: string,
+  // The link as the route read it to serve the flow (the claim below re-checks what matters), or its id.
+  linkOrId: PendingLink | string,
   result: FlowResult,
 ): Promise<{ connectedAccountId: string; callbackUrl: string | null; providerAccount: ProviderAccount | null }> {
-  const pending = await deps.prisma.connectLink.findUnique({
-    where: { id: linkId },
-    include: { connectedAccount: { include: { toolkit: true } }, authConfig: true },
-  });
+  const linkId = typeof linkOrId === 'string' ? linkOrId : linkOrId.id;
+  const pending =
+    typeof linkOrId === 'string'
+      ? await deps.prisma.connectLink.findUnique({ where: { id: linkId }, include: { connectedAccount: { include: { toolkit: true } }, authConfig: true } })
+      : linkOrId;
   const { metadata, providerAccount } =
-    pending && pending.status === 'PENDING' ? await accountValues(deps, pending, result) : { metadata: {}, providerAccount: null };
+    pending?.status === 'PENDING' ? await accountValues(deps, pending, result) : { metadata: {}, providerAccount: null };
   const { events, link, accountId } = await deps.prisma.$transaction(async (tx) => {
     const now = new Date();
     const claimed = await tx.connectLink.updateMany({
       where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
       data: { status: 'COMPLETED', consumedAt: now },
     });
-    if (claimed.count !== 1) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
-    const link = await tx.connectLink.findUniqueOrThrow({
-      where: { id: linkId },
-      include: { connectedAccount: { include: { toolkit: { select: { slug: true } } } }, authConfig: { select: { fieldValues: true } } },
-    });
+    if (claimed.count !== 1 || !pending) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
+    // The account as it is now (its version guards the change below); the link's toolkit and auth config never change.
+    const claimedLink = await tx.connectLink.findUniqueOrThrow({ where: { id: linkId }, include: { connectedAccount: true } });
+    const link = { ...claimedLink, authConfig: pending.authConfig, connectedAccount: { ...claimedLink.connectedAccount, toolkit: pending.connectedAccount.toolkit } };
     let account: ConnectedAccount = link.connectedAccount;
     const merged: (RecordedEvent | null)[] = [];
     const existing = providerAccount ? await sameProviderAccount(tx, deps.keyRing, account, providerAccount.id) : null;
