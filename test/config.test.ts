@@ -18,7 +18,7 @@ describe('configuration from the environment', () => {
       quotas: { authorizePerMinute: 30, subscriptionsPerSocket: 50, subscriptionsPerSession: 100 },
       graphiql: true,
       managedOAuthApps: new Map(),
-      retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7 },
+      retention: { eventsDays: 30, webhookDeliveriesDays: 30, connectLinksDays: 7, sessionsDays: 30 },
       egressAllowPrivate: { cidrs: [], hosts: [] },
     });
   });

@@ -61,7 +61,8 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
       toolkits: slugs,
       clientTokenHash,
       expiresAt: new Date(Date.now() + (input.expiresInSeconds ?? SESSION_DEFAULT_LIFETIME_SECONDS) * 1000),
-      authConfigs: { create: pins.map((authConfigId) => ({ authConfigId })) },
+      // A nested write makes Prisma wrap the insert in a transaction and read it back: only when there are pins.
+      ...(pins.length > 0 ? { authConfigs: { create: pins.map((authConfigId) => ({ authConfigId })) } } : {}),
     },
   });
   deps.readCache.prime(sessionKey(session.id), { ...session, authConfigs: pins.map((authConfigId) => ({ authConfigId })) }, projectId);
