@@ -1,4 +1,4 @@
-import { createClient } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
@@ -18,35 +18,45 @@ const REVOKE = /* GraphQL */ `
 `;
 const LIST = /* GraphQL */ `{ apiKeys(first: 50) { edges { node { id name prefix lastUsedAt revokedAt isCurrent } } } }`;
 
+/** A connected graphql-ws client that records the close codes of its socket. */
+function socketClient(app: TestApp, token: string, closes: number[]) {
+  return createClient({
+    url: `ws://127.0.0.1:${app.port}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {}, // the close is expected
+    connectionParams: { authorization: `Bearer ${token}` },
+    on: { closed: (event) => closes.push((event as { code: number }).code) },
+  });
+}
+
+/** Runs one operation over the socket; resolves with its last result, or `{ errors }` on an error. */
+function runOver(client: Client, query: string, variables?: Record<string, unknown>) {
+  return new Promise<any>((resolve) => {
+    let value: unknown;
+    client.subscribe({ query, variables }, { next: (v) => (value = v), error: (e) => resolve({ errors: e }), complete: () => resolve(value) });
+  });
+}
+
+async function createKey(app: TestApp, name: string, key: string = TEST_ADMIN_KEY) {
+  const result = await app.gql(CREATE, { input: { name } }, key);
+  expect(result.errors).toBeUndefined();
+  return result.data!.createApiKey as { key: string; apiKey: { id: string; prefix: string; name: string } };
+}
+
 describe('API keys: create, list, revoke', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp(await createPGliteDatabase());
+    // The periodic check of open connections is pushed out of reach: what is refused here is
+    // refused by the check every operation gets.
+    app = await startTestApp(await createPGliteDatabase(), {}, { accessCheckIntervalMs: 3_600_000 });
   });
   afterAll(() => app?.stop());
 
-  /** A connected graphql-ws client that records the close codes of its socket. */
-  function socketClient(token: string, closes: number[]) {
-    return createClient({
-      url: `ws://127.0.0.1:${app.port}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => {}, // the close is expected
-      connectionParams: { authorization: `Bearer ${token}` },
-      on: { closed: (event) => closes.push((event as { code: number }).code) },
-    });
-  }
-
-  async function createKey(name: string, key: string = TEST_ADMIN_KEY) {
-    const result = await app.gql(CREATE, { input: { name } }, key);
-    expect(result.errors).toBeUndefined();
-    return result.data!.createApiKey as { key: string; apiKey: { id: string; prefix: string; name: string } };
-  }
-
   it('creates a key, shown once and stored as a hash, that then authenticates calls', async () => {
-    const created = await createKey('CI pipeline');
+    const created = await createKey(app, 'CI pipeline');
     expect(created.key).toMatch(/^csk_[A-Za-z0-9_-]{43}$/);
     expect(created.apiKey).toMatchObject({ name: 'CI pipeline', prefix: created.key.slice(0, 12), revokedAt: null, isCurrent: false });
 
@@ -72,7 +82,7 @@ describe('API keys: create, list, revoke', () => {
   });
 
   it('refuses a revoked key at once', async () => {
-    const { key, apiKey } = await createKey('to revoke');
+    const { key, apiKey } = await createKey(app, 'to revoke');
     expect((await app.gql('{ project { id } }', {}, key)).errors).toBeUndefined();
 
     const revoked = await app.gql(REVOKE, { input: { id: apiKey.id } });
@@ -93,7 +103,7 @@ describe('API keys: create, list, revoke', () => {
   });
 
   it('revokes the key making the call only when asked to explicitly', async () => {
-    const { key, apiKey } = await createKey('self');
+    const { key, apiKey } = await createKey(app, 'self');
     const refused = await app.gql(REVOKE, { input: { id: apiKey.id } }, key);
     expect(refused.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect((await app.gql('{ project { id } }', {}, key)).errors).toBeUndefined();
@@ -120,28 +130,44 @@ describe('API keys: create, list, revoke', () => {
     }
   });
 
-  it('closes WebSockets of a revoked key: new operations at once, idle sockets within seconds', async () => {
-    const { key, apiKey } = await createKey('socket');
+  it('refuses new operations on an open WebSocket of a revoked key at once', async () => {
+    const { key, apiKey } = await createKey(app, 'socket');
     const closes: number[] = [];
-    const client = socketClient(key, closes);
-    const idle = socketClient(key, closes);
-    const run = (query: string) =>
-      new Promise<any>((resolve) => {
-        let value: unknown;
-        client.subscribe({ query }, { next: (v) => (value = v), error: (e) => resolve({ errors: e }), complete: () => resolve(value) });
-      });
-    expect((await run('{ project { id } }')).data.project.id).toBeTruthy();
+    const client = socketClient(app, key, closes);
+    expect((await runOver(client, '{ project { id } }')).data.project.id).toBeTruthy();
 
     expect((await app.gql(REVOKE, { input: { id: apiKey.id } })).errors).toBeUndefined();
-    const refused = await run('{ project { id } }');
+    const refused = await runOver(client, '{ project { id } }');
     expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403, 4403]);
+    expect(closes).toEqual([]);
+    await client.dispose();
+  });
+});
+
+describe('open connections once their access ends', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // A short check interval (default 5 s): what an open connection waits for is that check.
+    app = await startTestApp(await createPGliteDatabase(), {}, { accessCheckIntervalMs: 200 });
+  });
+  afterAll(() => app?.stop());
+
+  it('closes the WebSockets of a revoked key, busy or idle, at the next check', async () => {
+    const { key, apiKey } = await createKey(app, 'socket');
+    const closes: number[] = [];
+    const client = socketClient(app, key, closes);
+    const idle = socketClient(app, key, closes);
+    expect((await runOver(client, '{ project { id } }')).data.project.id).toBeTruthy();
+
+    expect((await app.gql(REVOKE, { input: { id: apiKey.id } })).errors).toBeUndefined();
+    await expect.poll(() => closes, { timeout: 8_000, interval: 50 }).toEqual([4403, 4403]);
     await client.dispose();
     await idle.dispose();
   });
 
   it('ends Server-Sent Events subscriptions of a revoked key and of an expired session', async () => {
-    const { key, apiKey } = await createKey('sse');
+    const { key, apiKey } = await createKey(app, 'sse');
     const { session, clientToken } = await startSession(app, 'u_sse_end');
     const { connectedAccount } = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
 
@@ -182,18 +208,12 @@ describe('API keys: create, list, revoke', () => {
   it("closes a session client token's WebSockets once its session expires", async () => {
     const { session, clientToken } = await startSession(app, 'u_socket');
     const closes: number[] = [];
-    const client = socketClient(clientToken, closes);
-    const read = await new Promise<any>((resolve) => {
-      let value: unknown;
-      client.subscribe(
-        { query: 'query($id: ID!) { session(id: $id) { id } }', variables: { id: session.id } },
-        { next: (v) => (value = v), error: (e) => resolve({ errors: e }), complete: () => resolve(value) },
-      );
-    });
+    const client = socketClient(app, clientToken, closes);
+    const read = await runOver(client, 'query($id: ID!) { session(id: $id) { id } }', { id: session.id });
     expect(read.data.session.id).toBe(session.id);
 
     await app.database.prisma.session.updateMany({ where: { userId: 'u_socket' }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await expect.poll(() => closes, { timeout: 8_000, interval: 100 }).toEqual([4403]);
+    await expect.poll(() => closes, { timeout: 8_000, interval: 50 }).toEqual([4403]);
     await client.dispose();
   });
 });
