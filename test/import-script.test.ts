@@ -1,31 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEYS, type TestApp } from './support/app.js';
 import { ISSUE_ACCESS_TOKEN } from './support/accounts.js';
 import { createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { createKeyAuthConfig } from './support/imports.js';
+import { runScript } from './support/scripts.js';
 import { createProgress } from '../scripts/import-progress.js';
 
-/** Runs `npm run import` as the operator would, against the test database. */
-function runImport(args: string[], env: Record<string, string | undefined>) {
-  const cwd = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-    cwd,
-    env: { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, LOG_LEVEL: 'warn', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `npm run import` against the test database. */
+const runImport = (args: string[], env: Record<string, string | undefined>) =>
+  runScript('import', args, { DATABASE_URL: undefined, REDIS_URL: undefined, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, LOG_LEVEL: 'warn', ...env });
 
 const key = (name: string) => `sk-proj-${name.padEnd(32, 'z')}`;
 

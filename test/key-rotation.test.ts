@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../src/db/index.js';
 import { generateApiKey, storeApiKey } from '../src/domain/access/api-keys.js';
@@ -12,6 +10,7 @@ import { TEST_ENCRYPTION_KEYS, startTestApp, type TestApp } from './support/app.
 import { Browser } from './support/browser.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPostgresDatabase, databaseModes, type TestDatabase } from './support/databases.js';
+import { runScript } from './support/scripts.js';
 
 const key = (kid: string, fill: number) => `${kid}:${Buffer.alloc(32, fill).toString('base64')}`;
 const KEY_A = TEST_ENCRYPTION_KEYS; // kid test1: what every test app writes with
@@ -236,22 +235,9 @@ for (const mode of databaseModes) {
   });
 }
 
-/** Runs `npm run keys:rotate` as the operator would, against a PostgreSQL database. */
-function runRotateScript(env: Record<string, string | undefined>) {
-  const cwd = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rotate-keys.ts'], {
-    cwd,
-    env: { ...process.env, DATABASE_URL: undefined, ENCRYPTION_KEYS: undefined, LOG_LEVEL: 'info', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `npm run keys:rotate` against a PostgreSQL database. */
+const runRotateScript = (env: Record<string, string | undefined>) =>
+  runScript('keys:rotate', [], { DATABASE_URL: undefined, ENCRYPTION_KEYS: undefined, LOG_LEVEL: 'info', ...env });
 
 describe('rotating after a real restart: the mutation and npm run keys:rotate (PostgreSQL)', () => {
   let database: TestDatabase;

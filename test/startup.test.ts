@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { openDatabase } from '../src/db/index.js';
 import { readMigrations } from '../src/db/migrations.js';
 import { startTestApp } from './support/app.js';
 import { createPostgresDatabase } from './support/databases.js';
+import { runScript } from './support/scripts.js';
 import { startServerProcess } from './support/server-process.js';
 
 const tempDirs: string[] = [];
@@ -100,13 +100,7 @@ describe('npm start', () => {
   });
 
   it('stops with one clear line on a bad environment variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: 'eighty' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runScript('start', [], { PORT: 'eighty' });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('Invalid environment variable PORT: must be a number');
   });
