@@ -19,6 +19,17 @@ function pgliteConnection(db: PGlite): MigrationConnection {
 
 const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: `${name}-${sql.length}` });
 
+let emptyDataDir: Promise<Blob> | undefined;
+/** A new, empty PGlite: initdb (seconds) runs once, each test gets a copy of its result. */
+async function emptyPGlite(): Promise<PGlite> {
+  emptyDataDir ??= PGlite.create().then(async (db) => {
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    return dump;
+  });
+  return PGlite.create({ loadDataDir: await emptyDataDir });
+}
+
 describe('the migration runner', () => {
   it('reads prisma/migrations in order', async () => {
     const migrations = await readMigrations();
@@ -28,7 +39,7 @@ describe('the migration runner', () => {
   });
 
   it('applies each migration once and records it as Prisma does', async () => {
-    const db = await PGlite.create();
+    const db = await emptyPGlite();
     const connection = pgliteConnection(db);
     const list = [migration('001_a', 'CREATE TABLE a (id int);'), migration('002_b', 'CREATE TABLE b (id int);')];
     expect(await applyMigrations(connection, list)).toEqual(['001_a', '002_b']);
@@ -45,7 +56,7 @@ describe('the migration runner', () => {
   });
 
   it('rolls a failing migration back entirely and says which one failed', async () => {
-    const db = await PGlite.create();
+    const db = await emptyPGlite();
     const connection = pgliteConnection(db);
     const list = [migration('001_bad', 'CREATE TABLE c (id int); SELECT * FROM missing_table;')];
     await expect(applyMigrations(connection, list)).rejects.toThrow(/Migration 001_bad failed: .*missing_table/);
@@ -55,7 +66,7 @@ describe('the migration runner', () => {
   });
 
   it('refuses an edited migration and a database migrated by a newer version', async () => {
-    const db = await PGlite.create();
+    const db = await emptyPGlite();
     const connection = pgliteConnection(db);
     await applyMigrations(connection, [migration('001_a', 'CREATE TABLE a (id int);')]);
     await expect(

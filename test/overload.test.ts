@@ -26,7 +26,7 @@ describe('transactions in a burst', () => {
 
   it('say the database is busy once the configured wait is over', async () => {
     db = await openDatabase((await createPGliteDatabase()).target, { transactionMaxWaitMs: 200 });
-    const holder = hold(db, 2_000);
+    const holder = hold(db, 1_000);
     await sleep(50);
     const error = await db.prisma.$transaction(async (tx) => tx.project.count()).catch((e: unknown) => e);
     expect(isDatabaseBusy(error)).toBe(true);
