@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestApp, TEST_ENCRYPTION_KEYS, type TestApp } from '../test/support/app.js';
+import { outputOf, type ChildOutput } from '../test/support/child-output.js';
 import { count, type Row } from './report.js';
 
 const LINES = Number(process.env.BENCH_IMPORT_LINES ?? 10_000);
@@ -43,20 +44,13 @@ function line(i: number, authConfigs: { keys: string; oauth: string }, expiresAt
   return JSON.stringify({ userId, toolkit: 'bench-crm', authConfigId: authConfigs.oauth, alias: 'work', credentials: { oauth2 } });
 }
 
-function runImport(file: string, dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runImport(file: string, dataDir: string): Promise<ChildOutput> {
   const cwd = fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file], {
     cwd,
     env: { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, LOG_LEVEL: 'warn' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return outputOf(child);
 }
 
 /** Runs the benchmark; returns its row of the report. */

@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
+import { outputOf, type ChildOutput } from './child-output.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -84,27 +85,10 @@ export async function buildScripts(): Promise<Record<ScriptName, string>> {
   return Object.fromEntries(built) as Record<ScriptName, string>;
 }
 
-export interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs an entry point to its end from the repository's root, as `npm run <name>` does; `env`
  * is added to this process's environment (`undefined` removes a variable).
  */
-export function runScript(name: ScriptName, args: string[], env: Record<string, string | undefined>): Promise<ScriptRun> {
-  const child = spawn(process.execPath, [inject('scriptBundles')[name], ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runScript(name: ScriptName, args: string[], env: Record<string, string | undefined>): Promise<ChildOutput> {
+  return outputOf(spawn(process.execPath, [inject('scriptBundles')[name], ...args], { cwd: ROOT, env: { ...process.env, ...env } }));
 }
