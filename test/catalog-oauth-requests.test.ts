@@ -319,9 +319,9 @@ describe('what the audited toolkits send to their providers', () => {
   });
 
   /** Runs the hosted flow up to the provider: the URL the browser is sent to, and the browser holding the flow. */
-  async function toProvider(slug: string, configName = `${slug} app`) {
+  async function toProvider(slug: string, configName = `${slug} app`, extra: Record<string, unknown> = {}) {
     const config = await app.gql(`mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`, {
-      input: { toolkit: slug, name: configName, credentials: clientOf(slug) },
+      input: { toolkit: slug, name: configName, credentials: clientOf(slug), ...extra },
     });
     expect(config.errors).toBeUndefined();
     const authorized = await app.gql(AUTHORIZE, { input: { sessionId, toolkit: slug, authConfigId: config.data!.createAuthConfig.authConfig.id } });
@@ -404,6 +404,16 @@ describe('what the audited toolkits send to their providers', () => {
     const refresh = receivedAt(c.refresh ?? c.token, beforeRefresh);
     expect(refresh.params).toMatchObject({ grant_type: 'refresh_token', refresh_token: `rt-${slug}` });
     expectClientAuth(refresh, c);
+  });
+
+  it('Slack: the auth config chooses the user scopes; toolkits without them refuse userScopes', async () => {
+    const { url } = await toProvider('slack', 'slack with user scopes', { userScopes: ['search:read', 'users:read'] });
+    expect(url.searchParams.get('user_scope')).toBe('search:read,users:read');
+    expect(url.searchParams.get('scope')).toBe('channels:read,chat:write,users:read');
+    const refused = await app.gql(`mutation($input: CreateAuthConfigInput!) { createAuthConfig(input: $input) { authConfig { id } } }`, {
+      input: { toolkit: 'github', name: 'no user scopes', credentials: clientOf('github'), userScopes: ['repo'] },
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('Slack: a user-token-only install is read from authed_user', async () => {

@@ -50,14 +50,15 @@ export function requestedScopes(link: LinkWithContext): string[] {
  * access, Dropbox's token_access_type, Atlassian's audience), user scopes in their own parameter (Slack's
  * `user_scope`), and where a non-standard token response keeps the tokens. Custom toolkits need none.
  */
-function providerExtrasOf(toolkit: LinkWithContext['connectedAccount']['toolkit']): {
+function providerExtrasOf(link: LinkWithContext): {
   authorizeParams: Record<string, string>;
   tokenPaths: TokenPaths | null;
 } {
-  const oauth = catalogEntryOf(toolkit)?.oauth;
+  const oauth = catalogEntryOf(link.connectedAccount.toolkit)?.oauth;
   if (!oauth) return { authorizeParams: {}, tokenPaths: null };
-  const userScopes =
-    oauth.userScopeParam && oauth.defaultUserScopes?.length ? { [oauth.userScopeParam]: oauth.defaultUserScopes.join(oauth.scopeDelimiter) } : {};
+  // The auth config's own user scopes, else the catalog's.
+  const requested = link.authConfig.userScopes.length > 0 ? link.authConfig.userScopes : (oauth.defaultUserScopes ?? []);
+  const userScopes = oauth.userScopeParam && requested.length > 0 ? { [oauth.userScopeParam]: requested.join(oauth.scopeDelimiter) } : {};
   return { authorizeParams: { ...oauth.authorizeParams, ...userScopes }, tokenPaths: oauth.tokenResponse ?? null };
 }
 
@@ -80,7 +81,7 @@ export function oauthSettingsOf(deps: DomainDeps, link: LinkWithContext, redirec
     tokenAuthMethod: toolkit.tokenAuthMethod,
     redirectUri,
     issuer: knownIssuerOf(toolkit, linkFieldValues(link)),
-    ...providerExtrasOf(toolkit),
+    ...providerExtrasOf(link),
   };
 }
 

@@ -34,6 +34,9 @@ export const AuthConfigRef = builder.prismaNode('AuthConfig', {
     authScheme: t.expose('authScheme', { type: AuthSchemeEnum, description: 'The scheme this config authenticates with.' }),
     toolkit: t.relation('toolkit', { description: 'The toolkit this config authenticates.' }),
     scopes: t.exposeStringList('scopes', { description: "Scopes requested; empty means the toolkit's defaults." }),
+    userScopes: t.exposeStringList('userScopes', {
+      description: "Scopes of a user token, for toolkits that request them apart from the app's (Slack's `user_scope`); empty means the toolkit's defaults.",
+    }),
     fieldValues: t.field({
       type: [FieldValueRef],
       description: "Values for the placeholders in the toolkit's OAuth URLs, the same for every connection; the end user fills in the rest.",
@@ -98,6 +101,9 @@ builder.relayMutationField(
       authScheme: t.field({ type: AuthSchemeEnum, description: 'Scheme, when the toolkit supports several.' }),
       credentials: t.field({ type: ClientCredentialsInput, description: 'OAuth client credentials (OAuth toolkits).' }),
       scopes: t.stringList({ description: "Scopes to request; default: the toolkit's." }),
+      userScopes: t.stringList({
+        description: "Scopes of a user token, for toolkits that request them apart from the app's (Slack's `user_scope`); default: the toolkit's.",
+      }),
       fieldValues: t.field({
         type: [FieldValueInput],
         description:
@@ -130,6 +136,7 @@ builder.relayMutationField(
       name: t.string({ description: 'New name.' }),
       credentials: t.field({ type: ClientCredentialsInput, description: 'New client credentials.' }),
       scopes: t.stringList({ description: 'New scopes.' }),
+      userScopes: t.stringList({ description: "New user-token scopes (toolkits that request them apart from the app's, like Slack)." }),
       fieldValues: t.field({
         type: [FieldValueInput],
         description: 'New placeholder values, replacing all of them; connected accounts keep the values they were connected with.',

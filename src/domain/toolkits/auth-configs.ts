@@ -9,6 +9,7 @@ import { DomainError, notFound } from '../errors.js';
 import { endpointTemplatesWith, parseFieldValues } from './toolkit-endpoints.js';
 import { findVisibleToolkit } from './toolkits.js';
 import { assertPublicUrls, parseInput } from '../validation.js';
+import { catalogEntryOf } from '../connections/api-target.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -69,6 +70,7 @@ const createInputSchema = z.object({
   authScheme: z.enum(['OAUTH2', 'OAUTH1', 'API_KEY', 'BEARER_TOKEN', 'BASIC', 'NO_AUTH']).nullish(),
   credentials: credentialsSchema.nullish(),
   scopes: scopesSchema.nullish(),
+  userScopes: scopesSchema.nullish(),
   fieldValues: fieldValuesSchema.nullish(),
   isDefault: z.boolean().nullish(),
 });
@@ -78,10 +80,20 @@ const updateInputSchema = z.object({
   name: z.string().trim().min(1).max(100).nullish(),
   credentials: credentialsSchema.nullish(),
   scopes: scopesSchema.nullish(),
+  userScopes: scopesSchema.nullish(),
   fieldValues: fieldValuesSchema.nullish(),
   enabled: z.boolean().nullish(),
   isDefault: z.boolean().nullish(),
 });
+
+/** User scopes go only to providers that take them in a parameter of their own (Slack's `user_scope`). */
+function assertUserScopesTaken(toolkit: Toolkit, scheme: AuthScheme, userScopes: readonly string[] | null | undefined): void {
+  if (!userScopes?.length) return;
+  if (isOAuthScheme(scheme) && catalogEntryOf(toolkit)?.oauth?.userScopeParam) return;
+  throw new DomainError('BAD_USER_INPUT', `Toolkit "${toolkit.slug}" does not request user scopes apart from its scopes; use scopes.`, [
+    { path: 'userScopes', message: 'not used by this toolkit' },
+  ]);
+}
 
 /** Picks the scheme: the one asked for, else OAuth when credentials came, else the toolkit's first. */
 function chooseScheme(toolkit: Toolkit, requested: AuthScheme | null | undefined, hasCredentials: boolean) {
@@ -116,6 +128,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       { path: 'credentials', message: `is not used by ${scheme}` },
     ]);
   }
+  assertUserScopesTaken(toolkit, scheme, input.userScopes);
   const fieldValues = parseFieldValues(toolkit, input.fieldValues ?? [], { managed: false });
   assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   const created = await deps.prisma.$transaction(async (tx) => {
@@ -135,6 +148,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
         kind: 'CUSTOM',
         authScheme: scheme,
         scopes: input.scopes ?? [],
+        userScopes: input.userScopes ?? [],
         fieldValues,
         isDefault,
       },
@@ -171,7 +185,8 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
     throw new DomainError('BAD_USER_INPUT', 'A managed auth config takes its credentials from the server.');
   }
   // Replaces the whole set: accounts keep the values they were connected with.
-  const toolkit = input.fieldValues ? await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }) : null;
+  const toolkit = input.fieldValues || input.userScopes?.length ? await deps.prisma.toolkit.findUniqueOrThrow({ where: { id: config.toolkitId } }) : null;
+  if (toolkit) assertUserScopesTaken(toolkit, config.authScheme, input.userScopes);
   const fieldValues = toolkit && input.fieldValues ? parseFieldValues(toolkit, input.fieldValues, { managed: config.kind === 'MANAGED' }) : undefined;
   if (toolkit && fieldValues) assertPublicUrls(deps.egress.policy, endpointTemplatesWith(toolkit, fieldValues));
   const updated = await deps.prisma.$transaction(async (tx) => {
@@ -186,6 +201,7 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       data: {
         ...(input.name ? { name: input.name } : {}),
         ...(input.scopes ? { scopes: input.scopes } : {}),
+        ...(input.userScopes ? { userScopes: input.userScopes } : {}),
         ...(fieldValues ? { fieldValues } : {}),
         ...(input.enabled != null ? { status: input.enabled ? 'ENABLED' : 'DISABLED' } : {}),
         ...(input.isDefault != null ? { isDefault: input.isDefault } : {}),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AuthConfig" ADD COLUMN     "userScopes" TEXT[] DEFAULT ARRAY[]::TEXT[];
