@@ -51,13 +51,18 @@ export interface OAuth1Check {
  * Verifies the OAuth 1.0a HMAC-SHA1 signature of a request as the recording API received it: the base string URI
  * from its Host header and path, the parameters from its query, a form body and the header.
  */
-export function verifyOAuth1(request: ReceivedRequest, secrets: { consumerSecret: string; tokenSecret: string }): OAuth1Check {
+export function verifyOAuth1(
+  request: ReceivedRequest,
+  secrets: { consumerSecret: string; tokenSecret: string },
+  /** The scheme the signer meant (a double in front of an https API receives plain HTTP). */
+  scheme: 'http' | 'https' = 'http',
+): OAuth1Check {
   const oauth = oauthHeaderParams(request.headers.authorization) ?? {};
   const [path = '', query = ''] = request.url.split(/\?(.*)/s);
   const params: [string, string][] = [...new URLSearchParams(query)];
   if (/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) params.push(...new URLSearchParams(request.body));
   params.push(...Object.entries(oauth).filter(([name]) => name !== 'oauth_signature' && name !== 'realm'));
-  const baseString = signatureBaseString(request.method, `http://${request.headers.host}${path}`, params);
+  const baseString = signatureBaseString(request.method, `${scheme}://${request.headers.host}${path}`, params);
   const expected = Buffer.from(hmacSha1(baseString, secrets.consumerSecret, secrets.tokenSecret));
   const given = Buffer.from(oauth.oauth_signature ?? '');
   return { valid: given.length === expected.length && timingSafeEqual(given, expected), oauth, baseString };

@@ -64,7 +64,8 @@ function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => forms.reduce((result, form) => result.split(form).join('[REDACTED]'), text);
 }
 
-function oauth1Authorize(keys: OAuth1Keys): Authorize {
+/** Signs each request (each redirect hop too) with OAuth 1.0a; protocol parameters the caller put in the query go. */
+export function oauth1Authorize(keys: OAuth1Keys): Authorize {
   return (request) => {
     // The protocol parameters are the signer's: ones the caller put in the query would be signed and sent twice.
     for (const name of [...request.url.searchParams.keys()]) if (isOAuthParameter(name)) request.url.searchParams.delete(name);

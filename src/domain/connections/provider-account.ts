@@ -6,6 +6,7 @@ import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { clientCredentialsOf } from '../toolkits/auth-configs.js';
 import { resolveEndpoints, type FieldValues } from '../toolkits/toolkit-endpoints.js';
+import { oauth1Authorize } from './api-credentials.js';
 import { readLimited, sendFollowingSameOrigin, type OutgoingRequest } from './api-http.js';
 import { apiAccessOf, applyCredentials, catalogEntryOf, resolveApiTemplate } from './api-target.js';
 import type { Credentials } from './credentials.js';
@@ -62,15 +63,9 @@ export interface AccountContext {
 
 /** GETs (or POSTs) a JSON endpoint (identity, metadata) with the connection's API credentials; null unless a 2xx JSON answer. */
 export async function fetchAccountJson(deps: CoreDeps, context: AccountContext, url: URL, method: 'GET' | 'POST', body?: string): Promise<unknown> {
-  if (context.credentials.scheme !== 'OAUTH2') return null;
-  const access = apiAccessOf(context.toolkit, 'OAUTH2');
-  const auth = access.auth && access.auth !== 'oauth1-signature' ? access.auth : { headers: { Authorization: 'Bearer {accessToken}' } };
-  const values: Record<string, string> = { ...context.fieldValues, accessToken: context.credentials.accessToken };
-  if (JSON.stringify(auth).includes('{clientId}')) {
-    values.clientId = clientCredentialsOf(deps, context.authConfig, context.toolkit).clientId;
-  }
+  const authorize = accountAuthorizer(deps, context);
+  if (!authorize) return null;
   const headers = new Headers({ accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) });
-  const authorize = (hop: OutgoingRequest) => applyCredentials(hop.url, hop.headers, auth, values);
   const signal = AbortSignal.timeout(IDENTITY_TIMEOUT_MS);
   const response = await sendFollowingSameOrigin(deps.egress.fetch, { method, url, headers, body: body ?? null }, signal, authorize);
   if (!response.ok) {
@@ -80,9 +75,25 @@ export async function fetchAccountJson(deps: CoreDeps, context: AccountContext, 
   return JSON.parse((await readLimited(response, IDENTITY_BODY_BYTES)).toString('utf8'));
 }
 
+/** How the connection's requests carry its credentials: OAuth 2's bearer (or the toolkit's template), or an OAuth 1.0a signature. */
+function accountAuthorizer(deps: CoreDeps, context: AccountContext): ((hop: OutgoingRequest) => void) | null {
+  const { credentials, toolkit, authConfig } = context;
+  if (credentials.scheme === 'OAUTH1') {
+    const consumer = clientCredentialsOf(deps, authConfig, toolkit);
+    const keys = { consumerKey: consumer.clientId, consumerSecret: consumer.clientSecret, token: credentials.accessToken, tokenSecret: credentials.accessSecret ?? '' };
+    return oauth1Authorize(keys);
+  }
+  if (credentials.scheme !== 'OAUTH2') return null;
+  const access = apiAccessOf(toolkit, 'OAUTH2');
+  const auth = access.auth && access.auth !== 'oauth1-signature' ? access.auth : { headers: { Authorization: 'Bearer {accessToken}' } };
+  const values: Record<string, string> = { ...context.fieldValues, accessToken: credentials.accessToken };
+  if (JSON.stringify(auth).includes('{clientId}')) values.clientId = clientCredentialsOf(deps, authConfig, toolkit).clientId;
+  return (hop) => applyCredentials(hop.url, hop.headers, auth, values);
+}
+
 async function learn(deps: CoreDeps, context: AccountContext): Promise<ProviderAccount | null> {
   const { toolkit, credentials } = context;
-  if (credentials.scheme !== 'OAUTH2') return null;
+  if (credentials.scheme !== 'OAUTH2' && credentials.scheme !== 'OAUTH1') return null;
   const identity = catalogEntryOf(toolkit)?.identity;
   if (identity?.from === 'endpoint') {
     const url = resolveApiTemplate(identity.url, context.fieldValues);
@@ -90,6 +101,8 @@ async function learn(deps: CoreDeps, context: AccountContext): Promise<ProviderA
     const read = (path: string | undefined) => (path ? readJsonPath(json, path) : undefined);
     return accountFrom(read(identity.id), read(identity.email), read(identity.name));
   }
+  // OAuth 1 has no id_token or userinfo: only an identity endpoint says who it is.
+  if (credentials.scheme !== 'OAUTH2') return null;
   const claims = idTokenClaims(credentials.idToken);
   const fromToken = claims ? accountFrom(claims.sub, claims.email, claims.name) : null;
   if (fromToken && (fromToken.email || fromToken.name)) return fromToken;
