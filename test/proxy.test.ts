@@ -70,6 +70,10 @@ describe('proxyRequest: calls the API as the account, credentials added by the s
           res.writeHead(200, { 'content-type': 'application/json', 'x-echo': 'yes', 'set-cookie': 'sid=api-session' });
           // Names only: what the API echoes of the credentials is not what this test checks.
           return void res.end(JSON.stringify({ method: req.method, path: url.pathname, queryNames: [...url.searchParams.keys()], body: req.body.slice(0, 1000) }));
+        case '/v1/echo-all':
+          // As httpbin does: the request's headers and query, credentials included, in the body and a header.
+          res.writeHead(200, { 'content-type': 'application/json', 'x-seen-authorization': req.headers.authorization ?? '' });
+          return void res.end(JSON.stringify({ headers: req.headers, query: Object.fromEntries(url.searchParams) }));
         case '/v1/redirect-same':
           return void res.writeHead(307, { location: '/v1/echo?hop=1' }).end();
         case '/v1/redirect-off':
@@ -190,6 +194,21 @@ describe('proxyRequest: calls the API as the account, credentials added by the s
     const received = api.received.slice(before);
     expect(received[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`ada:${BASIC_PASSWORD}`).toString('base64')}`);
     expect(JSON.stringify(result)).not.toContain(BASIC_PASSWORD);
+  });
+
+  it('replaces credentials an API repeats in its answer, in the body and in headers', async () => {
+    const row = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(accounts.oauth) } });
+    const { accessToken } = storedCredentials(app, row);
+    for (const connectedAccountId of [accounts.oauth, accounts.basic, accounts.query]) {
+      const result = await proxy({ connectedAccountId, path: '/echo-all' });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.proxyRequest.status).toBe(200);
+      const text = JSON.stringify(result);
+      for (const secret of [accessToken!, BASIC_PASSWORD, Buffer.from(`ada:${BASIC_PASSWORD}`).toString('base64'), QUERY_KEY]) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).toContain('[REDACTED]');
+    }
   });
 
   it('sends the OAuth 2 access token as a bearer token, which the provider honours', async () => {

@@ -98,7 +98,6 @@ export function registerApiTools(server: McpServer, context: ToolContext): void 
             headers: Object.entries(headers).map(([name, value]) => ({ name, value })),
             body: args.body,
           },
-          { redactCredentials: true },
         );
         const useful = usefulHeaders(response.headers);
         const { shown, truncated } = bodyForModel(response, useful['content-type'] ?? null);

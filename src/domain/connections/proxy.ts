@@ -77,20 +77,12 @@ function unreachable(error: unknown, timeoutMs: number): never {
   throw new DomainError('PROVIDER_UNAVAILABLE', 'The API could not be reached.');
 }
 
-export interface ProxyOptions {
-  /**
-   * Replace the account's credentials wherever the API's answer repeats them (an echo endpoint, an error quoting the
-   * request), for answers read by a model.
-   */
-  redactCredentials?: boolean;
-}
-
 /**
  * Calls the toolkit's API on the account's behalf: the path under the toolkit's API base, the account's credentials
  * put on as the toolkit says (never shown to the caller), one forced refresh and retry on a 401 from an OAuth 2 API.
  * A project API key may use any of its project's accounts; a session client token only its own user's.
  */
-export async function proxyRequest(deps: DomainDeps, caller: Caller, raw: ProxyInput, options: ProxyOptions = {}): Promise<ProxyResponse> {
+export async function proxyRequest(deps: DomainDeps, caller: Caller, raw: ProxyInput): Promise<ProxyResponse> {
   const input = parseInput(proxyInputSchema, raw, 'proxy request');
   if (input.body != null && Buffer.byteLength(input.body, 'utf8') > PROXY_LIMITS.bodyBytes) {
     throw new DomainError('BAD_USER_INPUT', `The request body is larger than ${PROXY_LIMITS.bodyBytes} bytes.`);
@@ -121,7 +113,9 @@ export async function proxyRequest(deps: DomainDeps, caller: Caller, raw: ProxyI
       credentials = accountAccess(deps, account, auth);
       response = await attempt();
     }
-    const redact = options.redactCredentials ? credentials.redact : (text: string) => text;
+    // Wherever the answer repeats the account's credentials (an echo endpoint, an error quoting the request), the
+    // caller, a browser's session token or a model, sees them replaced.
+    const redact = credentials.redact;
     const body = redact((await readLimited(response, PROXY_LIMITS.bodyBytes)).toString('utf8'));
     const headers = responseHeaders(response.headers).map(({ name, value }) => ({ name, value: redact(value) }));
     return { status: response.status, headers, body, json: parseJson(response.headers.get('content-type'), body) };
