@@ -3,8 +3,13 @@ import type { Plugin } from 'graphql-yoga';
 import type { InputIssue } from '../domain/errors.js';
 import { invalidInput, unstorableTextIssues } from '../domain/validation.js';
 
+// yoga parses a document once and hands the same object to every request sending it.
+const literalIssuesOf = new WeakMap<DocumentNode, InputIssue[]>();
+
 /** Issues of the strings written inline in the document, by argument path (`input.name`). */
 function literalIssues(document: DocumentNode): InputIssue[] {
+  const known = literalIssuesOf.get(document);
+  if (known) return known;
   const issues: InputIssue[] = [];
   const walk = (node: ValueNode, path: (string | number)[]) => {
     if (node.kind === Kind.STRING) issues.push(...unstorableTextIssues(node.value, path));
@@ -12,6 +17,7 @@ function literalIssues(document: DocumentNode): InputIssue[] {
     else if (node.kind === Kind.OBJECT) for (const field of node.fields) walk(field.value, [...path, field.name.value]);
   };
   visit(document, { Argument: (node) => walk(node.value, [node.name.value]) });
+  literalIssuesOf.set(document, issues);
   return issues;
 }
 

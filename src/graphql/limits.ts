@@ -204,8 +204,24 @@ const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] \d+ tokens/;
  *   it is over a limit: nothing is resolved, nothing changed, nothing subscribed.
  */
 export function useOperationLimits(limits: GraphQLLimits): Plugin {
-  const check = ({ args, setResultAndStopExecution }: LimitedExecution) => {
+  // The cost of a document depends only on it, the operation chosen and the variables (page sizes): yoga hands the
+  // same parsed document to every request sending it, so each combination is measured once.
+  const costs = new WeakMap<DocumentNode, Map<string, OperationCost | null>>();
+  const costOf = (args: LimitedExecution['args']) => {
+    let byInput = costs.get(args.document);
+    if (!byInput) costs.set(args.document, (byInput = new Map()));
+    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+    if (byInput.has(key)) return byInput.get(key)!;
     const cost = measureOperation(args.schema, args.document, args.operationName, args.variableValues);
+    // Variables differ per request (ids, inputs): small ones only, and a bounded number per document.
+    if (key.length <= 2_048) {
+      if (byInput.size >= 64) byInput.clear();
+      byInput.set(key, cost);
+    }
+    return cost;
+  };
+  const check = ({ args, setResultAndStopExecution }: LimitedExecution) => {
+    const cost = costOf(args);
     const error = cost && exceeded(cost, limits);
     if (error) setResultAndStopExecution({ errors: [error] });
   };
