@@ -38,6 +38,9 @@ export interface ConfigChanged {
   projectId: string | null;
 }
 
+/** The Redis key of the configuration epoch (see EventBus.configEpoch). */
+const CONFIG_EPOCH_KEY = 'connect:config-epoch';
+
 /** The topics keyed by an id, whose publishes the outbox confirms. */
 type ConnectionTopic = 'account:changed' | 'link:changed';
 
@@ -52,6 +55,11 @@ export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
    * acknowledged it: every instance subscribed then has it in its socket); rejects when it could not.
    */
   announce(payload: ConfigChanged): Promise<void>;
+  /**
+   * A counter every announcement increments before it publishes, read from Redis; null in process (an
+   * announcement there reaches every cache before it returns). Rejects while Redis is unreachable.
+   */
+  configEpoch(): Promise<string | null>;
   /**
    * Whether every message published now reaches this instance: false while Redis is down or
    * until every channel is re-subscribed after it comes back. Always true in process.
@@ -79,6 +87,7 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
         (pubsub.publish as (topic: Topic, id: string, payload: Topics[Topic][1]) => void)(topic, id, payload);
       },
       announce: async (payload: ConfigChanged) => pubsub.publish('config:changed', payload),
+      configEpoch: async () => null,
       live: () => true,
       ready: async () => {},
       settled: async () => {},
@@ -124,8 +133,10 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       await publishClient.publish(`${topic}:${id}`, JSON.stringify(payload));
     },
     announce: async (payload: ConfigChanged) => {
+      await publishClient.incr(CONFIG_EPOCH_KEY);
       await publishClient.publish('config:changed', JSON.stringify(payload));
     },
+    configEpoch: async () => (await publishClient.get(CONFIG_EPOCH_KEY)) ?? '0',
     live: () => subscribed && subscribeClient.status === 'ready',
     ready: async () => {
       await Promise.all([publishClient.connect(), subscribeClient.connect()]);

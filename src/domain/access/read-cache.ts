@@ -8,9 +8,10 @@ import type { Logger } from '../../logger.js';
  *
  * Nothing stale is served:
  * - whatever changes one of these rows calls `changed(projectId)` before it answers: this
- *   instance drops the project's entries at once and the bus tells every other instance, and the
- *   change is answered only after Redis took the message, which is then already on its way to
- *   every subscribed instance (ahead of any request the caller can make next);
+ *   instance drops the project's entries at once and the bus tells every other instance; with
+ *   Redis, a counter is incremented first, and every lookup reads it (one GET) before trusting
+ *   what it holds, so the next request anywhere sees the change even if the bus message is
+ *   still on its way;
  * - while the bus cannot deliver (Redis down, or back but not yet re-subscribed) an instance
  *   could miss a change, so it caches nothing and reads the database; it starts from empty when
  *   the bus is live again;
@@ -92,6 +93,7 @@ export function createReadCache(bus: EventBus, logger: Logger, { ttlMs = 30_000,
   })().catch((error: unknown) => logger.warn({ err: error }, 'listening for configuration changes failed'));
   const stopListening = bus.onResubscribed(clear);
   let wasLive = true;
+  let epoch: string | null = null;
 
   return {
     async get<T>(key: string, load: () => Promise<T | null>, groupOf: (value: T) => string | null): Promise<T | null> {
@@ -102,6 +104,19 @@ export function createReadCache(bus: EventBus, logger: Logger, { ttlMs = 30_000,
         return load();
       }
       wasLive = true;
+      // A message on the bus can reach this instance after the next request does (two sockets ready at once):
+      // the epoch, incremented before every announcement, is read first, so a change answered elsewhere is
+      // never served stale here.
+      let current: string | null;
+      try {
+        current = await bus.configEpoch();
+      } catch {
+        return load();
+      }
+      if (current !== epoch) {
+        clear();
+        epoch = current;
+      }
       const entry = entries.get(key);
       if (entry && entry.expiresAt > Date.now()) return entry.value as T;
       if (entry) drop(key);
