@@ -20,7 +20,7 @@ import { catalogFingerprint, syncCatalog } from './domain/toolkits/catalog-sync.
 import { createSessionQuotas } from './domain/access/quotas.js';
 import { createEgress, type Egress } from './egress/index.js';
 import { createEventBus, type EventBus } from './events/bus.js';
-import { createReadCache, type ReadCache, type ReadCacheOptions } from './domain/access/read-cache.js';
+import { createReadCache, type ReadCacheOptions } from './domain/access/read-cache.js';
 import { createPublishedMarks } from './domain/events/outbox.js';
 import { createSharedCounters, type SharedCounters } from './events/counters.js';
 import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './graphql/limits.js';
@@ -103,7 +103,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   let wss: WebSocketServer | undefined;
   let database: Database | undefined;
   let bus: EventBus | undefined;
-  let readCache: ReadCache | undefined;
   let stopSweeper: (() => Promise<void>) | undefined;
   let counters: SharedCounters | undefined;
   let accessWatch: AccessWatch | undefined;
@@ -124,13 +123,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     }
     bus = createEventBus(config.redisUrl, logger);
     await bus.ready();
-    readCache = createReadCache(bus, logger, options.readCache);
+    const readCache = createReadCache(bus, logger, options.readCache);
     const { createdApiKey } = await bootstrapDefaultProject(db.prisma, config.adminApiKey);
     const catalog = await syncCatalog(db.prisma);
     if (catalog.inserted + catalog.updated > 0) {
       logger.info(catalog, 'synced the toolkit catalog');
       // Instances still running an older catalog drop the toolkits they hold.
-      await readCache.changed(null);
+      await readCache.changed();
     }
 
     // Listen first: without PUBLIC_URL, links are built from the port actually bound.
@@ -238,7 +237,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     await stopSweeper?.();
     accessWatch?.stop();
     statusWatch?.stop();
-    readCache?.close();
     for (const client of wss?.clients ?? []) client.close(1001, 'Server shutting down');
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
     if (server?.listening) {
@@ -253,7 +251,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     server = undefined;
     wss = undefined;
     bus = undefined;
-    readCache = undefined;
     database = undefined;
     stopSweeper = undefined;
     counters = undefined;

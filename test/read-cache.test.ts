@@ -85,22 +85,6 @@ describe('read caches across instances', () => {
     expect(await authorizeOnB('u_cache_config_3')).toBe(rawId(created.data!.createAuthConfig.authConfig.id));
   });
 
-  it('sees a change at once even when the bus message has not reached it yet', async () => {
-    // B stops hearing config:changed, as if the message were still in its socket behind the next request.
-    const { a: one, b: other, stop } = await startTwoInstancesOnOwnRedis({ readCache: { ttlMs: 600_000 } });
-    try {
-      other.deps.readCache.close();
-      const created = await one.gql(CREATE_KEY, { input: { name: 'revoked, message late' } });
-      const { key, apiKey } = created.data!.createApiKey;
-      expect((await other.gql(TOOLKIT, { slug: 'openai' }, key)).errors).toBeUndefined();
-      expect((await other.gql(TOOLKIT, { slug: 'openai' }, key)).errors).toBeUndefined();
-      expect((await one.gql(REVOKE_KEY, { input: { id: apiKey.id } })).errors).toBeUndefined();
-      expect((await other.gql(TOOLKIT, { slug: 'openai' }, key)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    } finally {
-      await stop();
-    }
-  });
-
   it('serves nothing from the cache while Redis is down, and starts afresh when it is back', async () => {
     const { key, id } = await newKey('revoked during an outage');
     expect((await b.gql(TOOLKIT, { slug: 'openai' }, key)).errors).toBeUndefined();
@@ -109,7 +93,7 @@ describe('read caches across instances', () => {
     expect((await a.gql(REVOKE_KEY, { input: { id } })).errors).toBeUndefined();
     expect((await b.gql(TOOLKIT, { slug: 'openai' }, key)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await redis.restart();
-    await expect.poll(async () => b.deps.bus.live(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => b.deps.bus.configVersion().then(() => true, () => false), { timeout: 20_000 }).toBe(true);
     expect((await b.gql(TOOLKIT, { slug: 'openai' }, key)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -19,7 +20,6 @@ type Topics = {
   'account:changed': [connectedAccountId: string, payload: ConnectionChanged];
   'link:changed': [connectLinkId: string, payload: ConnectionChanged];
   'access:ended': [payload: AccessEnded];
-  'config:changed': [payload: ConfigChanged];
 };
 
 /**
@@ -30,16 +30,8 @@ export interface AccessEnded {
   sessionId: string;
 }
 
-/**
- * Something instances keep in their read caches changed (an API key, session, project, toolkit
- * or auth config): every instance drops what it holds for the project (`null`: for all).
- */
-export interface ConfigChanged {
-  projectId: string | null;
-}
-
-/** The Redis key of the configuration epoch (see EventBus.configEpoch). */
-const CONFIG_EPOCH_KEY = 'connect:config-epoch';
+/** The Redis key of the configuration version (see EventBus.configVersion). */
+const CONFIG_VERSION_KEY = 'connect:config-version';
 
 /** The topics keyed by an id, whose publishes the outbox confirms. */
 type ConnectionTopic = 'account:changed' | 'link:changed';
@@ -51,20 +43,12 @@ export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
    */
   deliver<Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]): Promise<void>;
   /**
-   * Publishes a change that read caches must see, and resolves once the bus has taken it (Redis
-   * acknowledged it: every instance subscribed then has it in its socket); rejects when it could not.
+   * Replaces the configuration version read caches compare against (see read-cache.ts) and resolves once Redis
+   * took it; rejects when it could not. Nothing to do in process: the one instance's cache is the only one.
    */
-  announce(payload: ConfigChanged): Promise<void>;
-  /**
-   * A counter every announcement increments before it publishes, read from Redis; null in process (an
-   * announcement there reaches every cache before it returns). Rejects while Redis is unreachable.
-   */
-  configEpoch(): Promise<string | null>;
-  /**
-   * Whether every message published now reaches this instance: false while Redis is down or
-   * until every channel is re-subscribed after it comes back. Always true in process.
-   */
-  live(): boolean;
+  markConfigChanged(): Promise<void>;
+  /** The configuration version (a random id, null before any change); a constant in process; rejects while Redis is unreachable. */
+  configVersion(): Promise<string | null>;
   /** Resolves when the bus is usable; Redis connections are established. */
   ready(): Promise<void>;
   /** Resolves once every subscription made so far is live (Redis has processed its SUBSCRIBE). */
@@ -86,9 +70,8 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
         (pubsub.publish as (topic: Topic, id: string, payload: Topics[Topic][1]) => void)(topic, id, payload);
       },
-      announce: async (payload: ConfigChanged) => pubsub.publish('config:changed', payload),
-      configEpoch: async () => null,
-      live: () => true,
+      markConfigChanged: async () => {},
+      configVersion: async () => 'in-process',
       ready: async () => {},
       settled: async () => {},
       onResubscribed: () => () => {},
@@ -108,20 +91,14 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
   });
   const resubscribed = new Set<() => void>();
   let connectedBefore = false;
-  let subscribed = false;
-  subscribeClient.on('close', () => {
-    subscribed = false;
-  });
   subscribeClient.on('ready', () => {
     if (!connectedBefore) {
       connectedBefore = true;
-      subscribed = true;
       return;
     }
     // ioredis has just re-sent SUBSCRIBE for every channel; the PING's reply comes after theirs.
     subscribeClient.ping().then(
       () => {
-        subscribed = true;
         for (const listener of resubscribed) listener();
       },
       () => {},
@@ -132,12 +109,11 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
       // The channel and message as @graphql-yoga/redis-event-target writes and reads them.
       await publishClient.publish(`${topic}:${id}`, JSON.stringify(payload));
     },
-    announce: async (payload: ConfigChanged) => {
-      await publishClient.incr(CONFIG_EPOCH_KEY);
-      await publishClient.publish('config:changed', JSON.stringify(payload));
+    // A random id rather than a counter: a Redis that lost its data and counted again could repeat a value.
+    markConfigChanged: async () => {
+      await publishClient.set(CONFIG_VERSION_KEY, randomUUID());
     },
-    configEpoch: async () => (await publishClient.get(CONFIG_EPOCH_KEY)) ?? '0',
-    live: () => subscribed && subscribeClient.status === 'ready',
+    configVersion: () => publishClient.get(CONFIG_VERSION_KEY),
     ready: async () => {
       await Promise.all([publishClient.connect(), subscribeClient.connect()]);
     },

@@ -52,7 +52,6 @@ export async function authenticateApiKey(
   const row = await readCache.get(
     `api-key:${hash}`,
     () => prisma.apiKey.findUnique({ where: { hash }, select: { id: true, projectId: true, revokedAt: true, lastUsedAt: true } }),
-    (found) => found.projectId,
   );
   if (!row || row.revokedAt) return null;
   const now = Date.now();
@@ -107,7 +106,7 @@ export async function revokeApiKey(
   }
   // Conditional, so that two concurrent revocations keep the first revokedAt.
   await prisma.apiKey.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await deps.readCache.changed(caller.projectId);
+  await deps.readCache.changed();
   return prisma.apiKey.findUniqueOrThrow({ where: { id: row.id } });
 }
 

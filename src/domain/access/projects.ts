@@ -65,7 +65,7 @@ const updateProjectInputSchema = z.object({
 
 /** A project by id, cached: updateProject announces every change. */
 export function findProject({ prisma, readCache }: Pick<CoreDeps, 'prisma' | 'readCache'>, id: string) {
-  return readCache.get(`project:${id}`, () => prisma.project.findUnique({ where: { id } }), (project) => project.id);
+  return readCache.get(`project:${id}`, () => prisma.project.findUnique({ where: { id } }));
 }
 
 /** Changes the project's branding, callback allow-list or link lifetime; omitted fields stay. */
@@ -82,6 +82,6 @@ export async function updateProject(deps: CoreDeps, caller: Caller, raw: unknown
       ...(input.connectLinkTtlSeconds ? { connectLinkTtlSeconds: input.connectLinkTtlSeconds } : {}),
     },
   });
-  await deps.readCache.changed(caller.projectId);
+  await deps.readCache.changed();
   return project;
 }

@@ -16,7 +16,7 @@ export async function revokeSession(deps: CoreDeps, caller: Caller, input: { id:
   if (session.revokedAt) return session;
   // Conditional, so that two concurrent revocations keep the first revokedAt.
   await prisma.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await deps.readCache.changed(caller.projectId);
+  await deps.readCache.changed();
   publishAccessEnded(deps.bus, { sessionId: session.id });
   return prisma.session.findUniqueOrThrow({ where: { id: session.id } });
 }

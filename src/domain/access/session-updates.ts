@@ -43,6 +43,6 @@ export async function updateSession(deps: CoreDeps, caller: Caller, raw: unknown
       ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
     },
   });
-  await deps.readCache.changed(caller.projectId);
+  await deps.readCache.changed();
   return updated;
 }

@@ -65,8 +65,8 @@ export async function createSession(deps: CoreDeps, caller: Caller, raw: unknown
       ...(pins.length > 0 ? { authConfigs: { create: pins.map((authConfigId) => ({ authConfigId })) } } : {}),
     },
   });
-  deps.readCache.prime(sessionKey(session.id), { ...session, authConfigs: pins.map((authConfigId) => ({ authConfigId })) }, projectId);
-  deps.readCache.prime(sessionTokenKey(clientTokenHash), session, projectId);
+  deps.readCache.prime(sessionKey(session.id), { ...session, authConfigs: pins.map((authConfigId) => ({ authConfigId })) });
+  deps.readCache.prime(sessionTokenKey(clientTokenHash), session);
   return { session, clientToken };
 }
 
@@ -81,7 +81,6 @@ export function sessionForAuthorize({ prisma, readCache }: Pick<CoreDeps, 'prism
   return readCache.get<SessionWithPins>(
     sessionKey(id),
     () => prisma.session.findUnique({ where: { id }, include: { authConfigs: { select: { authConfigId: true } } } }),
-    (session) => session.projectId,
   );
 }
 
@@ -111,7 +110,6 @@ export async function authenticateSessionToken(
         where: { clientTokenHash: hash },
         select: { id: true, projectId: true, userId: true, expiresAt: true, revokedAt: true },
       }),
-    (found) => found.projectId,
   );
   if (!session || sessionEnded(session)) return null;
   return { kind: 'session', sessionId: session.id, projectId: session.projectId, userId: session.userId };

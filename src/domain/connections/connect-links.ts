@@ -149,8 +149,8 @@ async function withContext(deps: DomainDeps, link: LinkRows | null): Promise<Lin
   const { readCache, prisma } = deps;
   const [project, toolkit, authConfig] = await Promise.all([
     findProject(deps, link.session.projectId),
-    readCache.get(`toolkit-id:${link.connectedAccount.toolkitId}`, () => prisma.toolkit.findUnique({ where: { id: link.connectedAccount.toolkitId } }), (t) => t.projectId),
-    readCache.get(`auth-config:${link.authConfigId}`, () => prisma.authConfig.findUnique({ where: { id: link.authConfigId } }), (c) => c.projectId),
+    readCache.get(`toolkit-id:${link.connectedAccount.toolkitId}`, () => prisma.toolkit.findUnique({ where: { id: link.connectedAccount.toolkitId } })),
+    readCache.get(`auth-config:${link.authConfigId}`, () => prisma.authConfig.findUnique({ where: { id: link.authConfigId } })),
   ]);
   // Rows of a link are kept by foreign keys (cascade, restrict): a missing one means it was deleted meanwhile.
   if (!project || !toolkit || !authConfig) return null;

@@ -162,7 +162,7 @@ export async function createAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       },
     });
   });
-  await deps.readCache.changed(projectId);
+  await deps.readCache.changed();
   return created;
 }
 
@@ -214,7 +214,7 @@ export async function updateAuthConfig(deps: DomainDeps, caller: Caller, raw: un
       },
     });
   });
-  await deps.readCache.changed(projectId);
+  await deps.readCache.changed();
   return updated;
 }
 
@@ -231,7 +231,7 @@ export async function deleteAuthConfig(deps: DomainDeps, caller: Caller, id: str
     );
   }
   await deps.prisma.authConfig.delete({ where: { id: config.id } });
-  await deps.readCache.changed(projectId);
+  await deps.readCache.changed();
   return config;
 }
 
@@ -281,7 +281,6 @@ export async function resolveAuthConfig(
           where: { projectId, toolkitId: toolkit.id },
           orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
         }),
-      () => projectId,
     )) ?? [];
   const pinned = configs.find((config) => args.pinnedAuthConfigIds.includes(config.id)) ?? null;
   const fromPin = usable(pinned, "The session's auth config");
@@ -319,6 +318,6 @@ export async function resolveAuthConfig(
       })
     );
   });
-  await deps.readCache.changed(projectId);
+  await deps.readCache.changed();
   return managed;
 }

@@ -28,7 +28,6 @@ export function findVisibleToolkit({ prisma, readCache }: Pick<CoreDeps, 'prisma
         where: { slug, ...visibleToolkitsWhere(projectId) },
         orderBy: { projectId: { sort: 'asc', nulls: 'last' } },
       }),
-    () => projectId,
   );
 }
 
@@ -213,7 +212,7 @@ export async function createToolkit(deps: CoreDeps, caller: Caller, raw: unknown
       },
     });
     // It now wins over a catalog toolkit of the same slug, which instances may hold.
-    await deps.readCache.changed(projectId);
+    await deps.readCache.changed();
     return toolkit;
   } catch (error) {
     // Two concurrent creations of one slug: the unique index decides.
