@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   getArgumentValues,
   getNamedType,
@@ -210,14 +211,16 @@ export function useOperationLimits(limits: GraphQLLimits): Plugin {
   const costOf = (args: LimitedExecution['args']) => {
     let byInput = costs.get(args.document);
     if (!byInput) costs.set(args.document, (byInput = new Map()));
-    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
-    if (byInput.has(key)) return byInput.get(key)!;
-    const cost = measureOperation(args.schema, args.document, args.operationName, args.variableValues);
+    const measure = () => measureOperation(args.schema, args.document, args.operationName, args.variableValues);
+    const input = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
     // Variables differ per request (ids, inputs): small ones only, and a bounded number per document.
-    if (key.length <= 2_048) {
-      if (byInput.size >= 64) byInput.clear();
-      byInput.set(key, cost);
-    }
+    if (input.length > 2_048) return measure();
+    // Variables carry secrets (client secrets, API keys): the cache keeps only a digest of them.
+    const key = createHash('sha256').update(input).digest('base64');
+    if (byInput.has(key)) return byInput.get(key)!;
+    const cost = measure();
+    if (byInput.size >= 64) byInput.clear();
+    byInput.set(key, cost);
     return cost;
   };
   const check = ({ args, setResultAndStopExecution }: LimitedExecution) => {
