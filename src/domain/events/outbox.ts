@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/index.js';
 import type { Transaction } from '../../db/locks.js';
 import { publishConnectionChanged } from '../../events/bus.js';
@@ -23,27 +24,28 @@ export interface RecordedEvent {
 }
 
 /**
- * Owes an event to every enabled endpoint of its project that wants its type: one delivery row
- * each, in the transaction that records the event, so a committed event always has them.
+ * Writes the outbox row of a state change, inside the transaction that makes the change, and
+ * the webhook deliveries it owes: one delivery row for every enabled endpoint of its project that
+ * wants its type, so a committed event always has them. One statement for both (the id is made
+ * here so that the deliveries can name it), as every state change of every flow goes through it.
  */
-async function enqueueWebhookDeliveries(tx: Transaction, event: { id: string; projectId: string; type: string }) {
+export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
+  const id = randomUUID();
   const now = new Date();
+  const snapshot = event.accountSnapshot ? JSON.stringify(event.accountSnapshot) : null;
   await tx.$executeRaw`
+    WITH event AS (
+      INSERT INTO "ConnectionEvent"
+        (id, "projectId", "connectedAccountId", "connectLinkId", type, status, "statusReason", "occurredAt", "accountSnapshot")
+      VALUES (${id}, ${event.projectId}, ${event.connectedAccountId}, ${event.connectLinkId}, ${event.type},
+        ${event.status}::"ConnectionStatus", ${event.statusReason}, ${now}, ${snapshot}::jsonb)
+    )
     INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, e.id, ${event.id}, ${event.type}, ${now}, ${now}
+    SELECT gen_random_uuid()::text, e.id, ${id}, ${event.type}, ${now}, ${now}
     FROM "WebhookEndpoint" e
     WHERE e."projectId" = ${event.projectId} AND e.enabled
       AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ${event.type} = ANY(e."eventTypes"))`;
-}
-
-/**
- * Writes the outbox row of a state change, inside the transaction that makes the change, and
- * the webhook deliveries it owes.
- */
-export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
-  const row = await tx.connectionEvent.create({ data: event, select: { id: true } });
-  await enqueueWebhookDeliveries(tx, { id: row.id, projectId: event.projectId, type: event.type });
-  return { id: row.id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
+  return { id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
 }
 
 /**
