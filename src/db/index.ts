@@ -1,9 +1,8 @@
 import { access, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, readMigrations, type MigrationConnection } from './migrations.js';
 
@@ -88,7 +87,17 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
+/**
+ * PGlite and its adapter, loaded only when the embedded database is used: the module alone
+ * costs a server on PostgreSQL about 40 MiB of memory and part of its start-up.
+ */
+export async function loadPGlite() {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+  return { PGlite, PrismaPGlite };
+}
+
 async function openPGlite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions) {
+  const { PGlite, PrismaPGlite } = await loadPGlite();
   let pglite: PGlite;
   if (target.kind === 'pglite') {
     const dir = resolve(target.dataDir, 'pglite');

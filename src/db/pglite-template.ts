@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { loadPGlite } from './index.js';
 import { applyMigrations, readMigrations } from './migrations.js';
 
 /**
@@ -36,6 +35,7 @@ export async function readTemplate(file: string): Promise<Blob | undefined> {
 export async function buildTemplate(file: string, seed: (prisma: PrismaClient) => Promise<void>): Promise<void> {
   if (await stat(file).then(() => true, () => false)) return;
   await mkdir(dirname(file), { recursive: true });
+  const { PGlite, PrismaPGlite } = await loadPGlite();
   const pglite = await PGlite.create();
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   try {
