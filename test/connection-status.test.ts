@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeLink } from '../src/domain/connections/link-outcomes.js';
-import { createEventBus, followBus } from '../src/events/bus.js';
+import { createEventBus } from '../src/events/bus.js';
+import { followBus } from '../src/events/bus-stream.js';
 import { watchConnectedAccount, watchConnectLink } from '../src/domain/connections/connection-status.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
@@ -57,19 +58,52 @@ describe.each([
 });
 
 describe('following the bus', () => {
-  it('releases the bus subscription when the bus fails to settle', async () => {
+  function countingBus() {
     const bus = createEventBus(undefined);
-    bus.settled = () => Promise.reject(new Error('bus unreachable'));
-    const subscription = bus.subscribe('account:changed', 'acc_1');
-    let released = false;
-    const release = subscription.return!.bind(subscription);
-    subscription.return = (value) => {
-      released = true;
-      return release(value);
+    const listen = bus.listen.bind(bus);
+    const listening = { count: 0 };
+    bus.listen = (topic, id, listener) => {
+      listening.count += 1;
+      const unlisten = listen(topic, id, listener);
+      return () => {
+        listening.count -= 1;
+        unlisten();
+      };
     };
+    return { bus, listening };
+  }
 
-    const stream = followBus(bus, subscription, (changes) => changes);
+  it('releases the bus listener when the bus fails to settle', async () => {
+    const { bus, listening } = countingBus();
+    bus.settled = () => Promise.reject(new Error('bus unreachable'));
+    const stream = followBus(bus, 'account:changed', 'acc_1', (changes) => changes);
+    expect(listening.count).toBe(1);
     await expect(stream.next()).rejects.toThrow('bus unreachable');
-    expect(released).toBe(true);
+    expect(listening.count).toBe(0);
+  });
+
+  it('hands changes and nudges over in order, one nudge for many, and releases the listener when left', async () => {
+    const { bus, listening } = countingBus();
+    let nudge = () => {};
+    let unregistered = false;
+    const stream = followBus(bus, 'link:changed', 'cl_1', (changes) => changes, (callback) => {
+      nudge = callback;
+      return () => void (unregistered = true);
+    });
+    const change = { eventId: 'ev_1', connectedAccountId: 'acc_1', connectLinkId: 'cl_1' };
+    const first = stream.next();
+    await bus.settled();
+    await bus.deliver('link:changed', 'cl_1', change);
+    expect((await first).value).toEqual(change);
+    nudge();
+    nudge();
+    await bus.deliver('link:changed', 'cl_1', { ...change, eventId: 'ev_2' });
+    expect((await stream.next()).value).toBeNull();
+    expect((await stream.next()).value).toMatchObject({ eventId: 'ev_2' });
+    const waiting = stream.next();
+    await stream.return!(undefined);
+    expect((await waiting).done).toBe(true);
+    expect(listening.count).toBe(0);
+    expect(unregistered).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, Repeater } from 'graphql-yoga';
+import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
@@ -34,7 +34,7 @@ export interface AccessEnded {
 const CONFIG_VERSION_KEY = 'connect:config-version';
 
 /** The topics keyed by an id, whose publishes the outbox confirms. */
-type ConnectionTopic = 'account:changed' | 'link:changed';
+export type ConnectionTopic = 'account:changed' | 'link:changed';
 
 export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
   /**
@@ -49,6 +49,12 @@ export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
   markConfigChanged(): Promise<void>;
   /** The configuration version (a random id, null before any change); a constant in process; rejects while Redis is unreachable. */
   configVersion(): Promise<string | null>;
+  /**
+   * Calls `listener` with every change published for `id` from now on, until the returned
+   * function is called: one callback on the bus per subscriber, where a pubsub subscription
+   * would hold an async iterator. Await `settled()` before reading state the changes concern.
+   */
+  listen<Topic extends ConnectionTopic>(topic: Topic, id: string, listener: (change: Topics[Topic][1]) => void): () => void;
   /** Resolves when the bus is usable; Redis connections are established. */
   ready(): Promise<void>;
   /** Resolves once every subscription made so far is live (Redis has processed its SUBSCRIBE). */
@@ -62,11 +68,29 @@ export type EventBus = ReturnType<typeof createPubSub<Topics>> & {
   close(): Promise<void>;
 };
 
+/** The event target under the pubsub: events named `${topic}:${id}`, payloads in `detail`. */
+type ChangeTarget = {
+  addEventListener(type: string, listener: (event: CustomEvent) => void): void;
+  removeEventListener(type: string, listener: (event: CustomEvent) => void): void;
+  dispatchEvent(event: CustomEvent): boolean;
+};
+
+function listenOn(eventTarget: ChangeTarget): EventBus['listen'] {
+  return (topic, id, listener) => {
+    const type = `${topic}:${id}`;
+    const onEvent = (event: CustomEvent) => listener(event.detail);
+    eventTarget.addEventListener(type, onEvent);
+    return () => eventTarget.removeEventListener(type, onEvent);
+  };
+}
+
 /** The in-process bus (one instance) or the Redis one (any number of instances). */
 export function createEventBus(redisUrl: string | undefined, logger?: Logger): EventBus {
   if (!redisUrl) {
-    const pubsub = createPubSub<Topics>();
+    const eventTarget = new EventTarget() as unknown as ChangeTarget;
+    const pubsub = createPubSub<Topics>({ eventTarget });
     return Object.assign(pubsub, {
+      listen: listenOn(eventTarget),
       deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
         (pubsub.publish as (topic: Topic, id: string, payload: Topics[Topic][1]) => void)(topic, id, payload);
       },
@@ -86,9 +110,8 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
   for (const client of [publishClient, subscribeClient]) {
     client.on('error', (error: Error) => logger?.warn({ err: { message: error.message } }, 'event bus: Redis unavailable'));
   }
-  const pubsub = createPubSub<Topics>({
-    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
-  });
+  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }) as ChangeTarget;
+  const pubsub = createPubSub<Topics>({ eventTarget });
   const resubscribed = new Set<() => void>();
   let connectedBefore = false;
   subscribeClient.on('ready', () => {
@@ -105,6 +128,7 @@ export function createEventBus(redisUrl: string | undefined, logger?: Logger): E
     );
   });
   return Object.assign(pubsub, {
+    listen: listenOn(eventTarget),
     deliver: async <Topic extends ConnectionTopic>(topic: Topic, id: Topics[Topic][0], payload: Topics[Topic][1]) => {
       // The channel and message as @graphql-yoga/redis-event-target writes and reads them.
       await publishClient.publish(`${topic}:${id}`, JSON.stringify(payload));
@@ -141,87 +165,4 @@ export async function publishConnectionChanged(bus: EventBus, event: ConnectionC
     bus.deliver('account:changed', event.connectedAccountId, event),
     event.connectLinkId ? bus.deliver('link:changed', event.connectLinkId, event) : undefined,
   ]);
-}
-
-/**
- * Starts listening now and resolves once the subscription is live. A pubsub subscription only
- * attaches its listener on the first read, so a caller that reads state first and the bus later
- * would miss what happened in between; read state after this resolves and nothing is missed.
- */
-async function listenNow<T>(bus: EventBus, subscription: AsyncIterableIterator<T>): Promise<AsyncIterator<T>> {
-  let first: Promise<IteratorResult<T>> | undefined = subscription.next();
-  await bus.settled();
-  return {
-    next: () => {
-      const result = first ?? subscription.next();
-      first = undefined;
-      return result;
-    },
-    return: (value?: unknown) => subscription.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-  };
-}
-
-/** A change arriving on the bus, or `null`: the state may have changed unseen, read it again. */
-export type Nudged<Change> = Change | null;
-
-/**
- * Runs `follow` over a bus subscription that is live before it starts, as one stream for a
- * GraphQL subscription. A Repeater, unlike an async generator, ends at once when the subscriber
- * leaves, even while no event is coming: the bus subscription (a Redis channel) is released
- * then, not at the next event on it. `nudges` (optional) registers a callback that puts a
- * `null` into the stream, telling `follow` to re-read the state.
- */
-export function followBus<Change, Out>(
-  bus: EventBus,
-  subscription: AsyncIterableIterator<Change>,
-  follow: (changes: AsyncIterable<Nudged<Change>>) => AsyncIterable<Out>,
-  nudges?: (nudge: () => void) => () => void,
-): AsyncIterableIterator<Out> {
-  return new Repeater<Out>(async (push, stop) => {
-    let changes: AsyncIterator<Change>;
-    try {
-      changes = await listenNow(bus, subscription);
-    } catch (error) {
-      // The listener is attached already; a bus that failed to settle must not keep it.
-      await subscription.return?.();
-      throw error;
-    }
-    // Changes and nudges merged: a nudge pending while a change is awaited wins the race.
-    let nudged = false;
-    let wake: (() => void) | undefined;
-    const unregister = nudges?.(() => {
-      nudged = true;
-      wake?.();
-    });
-    let pending: Promise<IteratorResult<Change>> | undefined;
-    const merged: AsyncIterator<Nudged<Change>> = {
-      async next() {
-        for (;;) {
-          if (nudged) {
-            nudged = false;
-            return { done: false, value: null };
-          }
-          pending ??= changes.next();
-          const woken = new Promise<'nudge'>((resolve) => (wake = () => resolve('nudge')));
-          const result = await Promise.race([pending, woken]);
-          wake = undefined;
-          if (result === 'nudge') continue;
-          pending = undefined;
-          return result;
-        }
-      },
-      return: async () => {
-        await changes.return?.();
-        return { done: true, value: undefined };
-      },
-    };
-    void stop.then(() => changes.return?.()).catch(() => {});
-    try {
-      for await (const value of follow({ [Symbol.asyncIterator]: () => merged })) await push(value);
-    } finally {
-      unregister?.();
-      stop();
-      await changes.return?.();
-    }
-  });
 }

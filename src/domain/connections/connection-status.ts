@@ -1,5 +1,5 @@
 import type { ConnectionEvent, ConnectionStatus } from '../../generated/prisma/client.js';
-import { followBus } from '../../events/bus.js';
+import { followBus } from '../../events/bus-stream.js';
 import type { DomainDeps } from '../deps.js';
 import { accountMarker, type WatchHandle, type WatchTarget } from './status-watch.js';
 
@@ -47,7 +47,8 @@ export function watchConnectLink(deps: DomainDeps, connectLinkId: string): Async
     deps.prisma.connectionEvent.findFirst({ where: { connectLinkId }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
   return followBus(
     deps.bus,
-    deps.bus.subscribe('link:changed', connectLinkId),
+    'link:changed',
+    connectLinkId,
     async function* (changes) {
       const current = await latest();
       if (!current) return;
@@ -85,7 +86,8 @@ export function watchConnectedAccount(deps: DomainDeps, connectedAccountId: stri
     });
   return followBus(
     deps.bus,
-    deps.bus.subscribe('account:changed', connectedAccountId),
+    'account:changed',
+    connectedAccountId,
     async function* (changes) {
       let account = await read();
       if (!account) return;

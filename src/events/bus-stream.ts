@@ -1,0 +1,122 @@
+import type { ConnectionChanged, ConnectionTopic, EventBus } from './bus.js';
+
+// A subscriber's stream over the bus. Thousands of chat clients each hold one open for as long
+// as an end user takes to connect, so it is built from a few plain objects: one callback on the
+// bus, a queue, and the caller's generator, rather than layers of async iterators.
+
+/** A change arriving on the bus, or `null`: the state may have changed unseen, read it again. */
+export type Nudged<Change> = Change | null;
+
+/**
+ * What the bus and the status watch push, read by one consumer. Ends at once when closed, even
+ * while the consumer waits: that is how a subscriber who leaves releases a quiet stream.
+ */
+class Inbox<Change> implements AsyncIterableIterator<Nudged<Change>> {
+  private queue: Nudged<Change>[] = [];
+  private waiting: ((step: IteratorResult<Nudged<Change>>) => void) | null = null;
+  private closed = false;
+
+  constructor(private readonly onClose: () => void) {}
+
+  push(change: Nudged<Change>): void {
+    if (this.closed) return;
+    // Nudges that pile up say the same thing: read the state again, once.
+    if (change === null && this.queue.at(-1) === null) return;
+    if (this.waiting) {
+      const wake = this.waiting;
+      this.waiting = null;
+      wake({ done: false, value: change });
+    } else {
+      this.queue.push(change);
+    }
+  }
+
+  next(): Promise<IteratorResult<Nudged<Change>>> {
+    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift()! });
+    if (this.closed) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.onClose();
+    this.waiting?.({ done: true, value: undefined });
+    this.waiting = null;
+  }
+
+  async return(): Promise<IteratorResult<Nudged<Change>>> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/** `follow` over an inbox, ending the inbox (and so the bus listener) however it ends. */
+async function* run<Change, Out>(
+  bus: EventBus,
+  inbox: Inbox<Change>,
+  follow: (changes: AsyncIterable<Nudged<Change>>) => AsyncIterable<Out>,
+): AsyncGenerator<Out, void, undefined> {
+  try {
+    await bus.settled();
+    yield* follow(inbox);
+  } finally {
+    inbox.close();
+  }
+}
+
+/** The stream handed to GraphQL: leaving it closes the inbox first, so a waiting `follow` ends now. */
+class BusStream<Change, Out> implements AsyncIterableIterator<Out> {
+  constructor(
+    private readonly inbox: Inbox<Change>,
+    private readonly generator: AsyncGenerator<Out, void, undefined>,
+  ) {}
+
+  next(): Promise<IteratorResult<Out>> {
+    return this.generator.next();
+  }
+
+  return(): Promise<IteratorResult<Out>> {
+    this.inbox.close();
+    return this.generator.return(undefined);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<Out>> {
+    this.inbox.close();
+    return this.generator.throw(error);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/**
+ * Runs `follow` over the changes of one id's topic, as one stream for a GraphQL subscription.
+ * The bus listener is attached before `follow` starts and `follow` starts once the bus has it
+ * live, so state read first in `follow` misses nothing. `nudges` (optional) registers a
+ * callback that puts a `null` into the stream, telling `follow` to re-read the state; the
+ * function it returns is called when the stream ends.
+ */
+export function followBus<Out>(
+  bus: EventBus,
+  topic: ConnectionTopic,
+  id: string,
+  follow: (changes: AsyncIterable<Nudged<ConnectionChanged>>) => AsyncIterable<Out>,
+  nudges?: (nudge: () => void) => () => void,
+): AsyncIterableIterator<Out> {
+  let unregister: (() => void) | undefined;
+  let unlisten: (() => void) | undefined;
+  const inbox = new Inbox<ConnectionChanged>(() => {
+    unlisten?.();
+    unregister?.();
+  });
+  unlisten = bus.listen(topic, id, (change) => inbox.push(change));
+  unregister = nudges?.(() => inbox.push(null));
+  return new BusStream(inbox, run(bus, inbox, follow));
+}
