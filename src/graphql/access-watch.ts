@@ -1,5 +1,5 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { PrismaClient } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { revokedApiKeyIds } from '../domain/access/api-keys.js';
@@ -108,30 +108,95 @@ export function useAccessWatch(accessWatch: AccessWatch): Plugin<Context> {
       const { principal } = args.contextValue as Context;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(untilAccessEnds(result, principal, accessWatch));
+          if (isAsyncIterable(result)) setResult(new UntilAccessEnds(result, principal, accessWatch));
         },
       };
     },
   };
 }
 
-function untilAccessEnds(
-  results: AsyncIterable<ExecutionResult>,
-  principal: Principal,
-  accessWatch: AccessWatch,
-): AsyncIterableIterator<ExecutionResult> {
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const iterator = results[Symbol.asyncIterator]();
-    const unwatch = accessWatch.watch(principal, (message) => {
-      void push({ errors: [new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } })] });
-      stop();
-    });
-    void stop.then(() => iterator.return?.()).catch(() => {});
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
-    } finally {
-      unwatch();
-      stop();
+/**
+ * The results of one subscription until its caller's access ends, then one UNAUTHENTICATED
+ * result and the end (the source is left at once, even while it is quiet). A class rather
+ * than a Repeater: every open subscription holds one, for as long as a chat waits.
+ */
+class UntilAccessEnds implements AsyncIterableIterator<ExecutionResult> {
+  private readonly source: AsyncIterator<ExecutionResult>;
+  private readonly unwatch: () => void;
+  /** The UNAUTHENTICATED result not yet handed over. */
+  private ending: ExecutionResult | null = null;
+  private finished = false;
+  /** The pending `next` while the source is awaited; the end of access answers it instead. */
+  private waiting: ((step: IteratorResult<ExecutionResult>) => void) | null = null;
+
+  constructor(results: AsyncIterable<ExecutionResult>, principal: Principal, accessWatch: AccessWatch) {
+    this.source = results[Symbol.asyncIterator]();
+    this.unwatch = accessWatch.watch(principal, (message) => this.end(message));
+  }
+
+  private end(message: string): void {
+    const result: ExecutionResult = { errors: [new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } })] };
+    if (this.waiting) {
+      this.answer({ done: false, value: result });
+    } else {
+      this.ending = result;
     }
-  });
+    this.finish();
+  }
+
+  private answer(step: IteratorResult<ExecutionResult>): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.(step);
+  }
+
+  /** Stops watching and leaves the source; idempotent. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unwatch();
+    void Promise.resolve(this.source.return?.()).catch(() => {});
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.ending) {
+      const value = this.ending;
+      this.ending = null;
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.finished) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.source.next().then(
+        (step) => {
+          if (this.waiting !== resolve) return; // access ended meanwhile, and answered
+          this.waiting = null;
+          if (step.done) this.finish();
+          resolve(step);
+        },
+        (error: unknown) => {
+          if (this.waiting !== resolve) return;
+          this.waiting = null;
+          this.finish();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.ending = null;
+    this.finish();
+    this.answer({ done: true, value: undefined });
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }

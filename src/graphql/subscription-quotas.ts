@@ -47,43 +47,51 @@ export function useSessionSubscriptionQuota(max: number): Plugin<Context> {
           release(sessionId);
           return result;
         }
-        return releaseWhenDone(result as AsyncIterable<ExecutionResult>, () => release(sessionId));
+        return new ReleaseWhenDone(result as AsyncIterable<ExecutionResult>, () => release(sessionId));
       });
     },
   };
 }
 
 /** The same stream, calling `release` once when it ends: finished, failed, or left by its client. */
-function releaseWhenDone<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let released = false;
-  const once = () => {
-    if (released) return;
-    released = true;
-    release();
-  };
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      try {
-        const step = await iterator.next();
-        if (step.done) once();
-        return step;
-      } catch (error) {
-        once();
-        throw error;
-      }
-    },
-    async return(value?: unknown) {
-      once();
-      return (await iterator.return?.(value)) ?? { done: true, value: undefined as T };
-    },
-    async throw(error?: unknown) {
-      once();
-      if (iterator.throw) return iterator.throw(error);
+class ReleaseWhenDone<T> implements AsyncIterableIterator<T> {
+  private readonly source: AsyncIterator<T>;
+  private release: (() => void) | null;
+
+  constructor(source: AsyncIterable<T>, release: () => void) {
+    this.source = source[Symbol.asyncIterator]();
+    this.release = release;
+  }
+
+  private done(): void {
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    try {
+      const step = await this.source.next();
+      if (step.done) this.done();
+      return step;
+    } catch (error) {
+      this.done();
       throw error;
-    },
-  };
+    }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T>> {
+    this.done();
+    return (await this.source.return?.(value)) ?? { done: true, value: undefined as T };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.done();
+    if (this.source.throw) return this.source.throw(error);
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
