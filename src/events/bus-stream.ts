@@ -56,39 +56,48 @@ class Inbox<Change> implements AsyncIterableIterator<Nudged<Change>> {
   }
 }
 
-/** `follow` over an inbox, ending the inbox (and so the bus listener) however it ends. */
-async function* run<Change, Out>(
-  bus: EventBus,
-  inbox: Inbox<Change>,
-  follow: (changes: AsyncIterable<Nudged<Change>>) => AsyncIterable<Out>,
-): AsyncGenerator<Out, void, undefined> {
-  try {
-    await bus.settled();
-    yield* follow(inbox);
-  } finally {
-    inbox.close();
-  }
-}
-
-/** The stream handed to GraphQL: leaving it closes the inbox first, so a waiting `follow` ends now. */
+/**
+ * The stream handed to GraphQL: `follow`'s generator, started once the bus has the listener
+ * live, and the inbox it reads, closed whenever the stream ends: by `follow` finishing or
+ * failing, or by the subscriber leaving, which wakes a `follow` waiting for a change at once.
+ */
 class BusStream<Change, Out> implements AsyncIterableIterator<Out> {
+  private settled: Promise<void> | null;
+
   constructor(
+    bus: EventBus,
     private readonly inbox: Inbox<Change>,
-    private readonly generator: AsyncGenerator<Out, void, undefined>,
-  ) {}
-
-  next(): Promise<IteratorResult<Out>> {
-    return this.generator.next();
+    private readonly generator: AsyncIterator<Out>,
+  ) {
+    this.settled = bus.settled();
+    // Read by the first next(); until then a failure is not unhandled.
+    this.settled.catch(() => {});
   }
 
-  return(): Promise<IteratorResult<Out>> {
-    this.inbox.close();
-    return this.generator.return(undefined);
+  async next(): Promise<IteratorResult<Out>> {
+    try {
+      if (this.settled) {
+        await this.settled;
+        this.settled = null;
+      }
+      const step = await this.generator.next();
+      if (step.done) this.inbox.close();
+      return step;
+    } catch (error) {
+      this.inbox.close();
+      throw error;
+    }
   }
 
-  throw(error?: unknown): Promise<IteratorResult<Out>> {
+  async return(): Promise<IteratorResult<Out>> {
     this.inbox.close();
-    return this.generator.throw(error);
+    await this.generator.return?.(undefined);
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<Out>> {
+    await this.return();
+    throw error;
   }
 
   [Symbol.asyncIterator]() {
@@ -118,5 +127,5 @@ export function followBus<Out>(
   });
   unlisten = bus.listen(topic, id, (change) => inbox.push(change));
   unregister = nudges?.(() => inbox.push(null));
-  return new BusStream(inbox, run(bus, inbox, follow));
+  return new BusStream(bus, inbox, follow(inbox)[Symbol.asyncIterator]());
 }

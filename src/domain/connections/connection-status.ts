@@ -1,5 +1,6 @@
 import type { ConnectionEvent, ConnectionStatus } from '../../generated/prisma/client.js';
-import { followBus } from '../../events/bus-stream.js';
+import { followBus, type Nudged } from '../../events/bus-stream.js';
+import type { ConnectionChanged } from '../../events/bus.js';
 import type { DomainDeps } from '../deps.js';
 import { accountMarker, type WatchHandle, type WatchTarget } from './status-watch.js';
 
@@ -43,34 +44,37 @@ function watched(deps: DomainDeps, target: WatchTarget) {
  */
 export function watchConnectLink(deps: DomainDeps, connectLinkId: string): AsyncIterableIterator<StatusEvent> {
   const watch = watched(deps, { kind: 'link', id: connectLinkId });
+  return followBus(deps.bus, 'link:changed', connectLinkId, (changes) => followLink(deps, connectLinkId, watch.seen, changes), watch.nudges);
+}
+
+// The generators are declared once, not per subscription: a generator function made per call
+// carries a prototype object of its own for as long as the subscription is open.
+async function* followLink(
+  deps: DomainDeps,
+  connectLinkId: string,
+  seenMarker: (marker: string) => void,
+  changes: AsyncIterable<Nudged<ConnectionChanged>>,
+): AsyncGenerator<StatusEvent> {
   const latest = () =>
     deps.prisma.connectionEvent.findFirst({ where: { connectLinkId }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
-  return followBus(
-    deps.bus,
-    'link:changed',
-    connectLinkId,
-    async function* (changes) {
-      const current = await latest();
-      if (!current) return;
-      const seen = new Set([current.id]);
-      let last = current;
-      watch.seen(current.id);
-      yield fromEvent(current);
-      if (FLOW_ENDS.includes(current.status)) return;
-      for await (const change of changes) {
-        if (change && seen.has(change.eventId)) continue;
-        const event = change ? await deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } }) : await latest();
-        // Redis may deliver an older event after a newer one was read as the current state.
-        if (!event || seen.has(event.id) || event.occurredAt < last.occurredAt) continue;
-        seen.add(event.id);
-        last = event;
-        watch.seen(event.id);
-        yield fromEvent(event);
-        if (FLOW_ENDS.includes(event.status)) return;
-      }
-    },
-    watch.nudges,
-  );
+  const current = await latest();
+  if (!current) return;
+  const seen = new Set([current.id]);
+  let last = current;
+  seenMarker(current.id);
+  yield fromEvent(current);
+  if (FLOW_ENDS.includes(current.status)) return;
+  for await (const change of changes) {
+    if (change && seen.has(change.eventId)) continue;
+    const event = change ? await deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } }) : await latest();
+    // Redis may deliver an older event after a newer one was read as the current state.
+    if (!event || seen.has(event.id) || event.occurredAt < last.occurredAt) continue;
+    seen.add(event.id);
+    last = event;
+    seenMarker(event.id);
+    yield fromEvent(event);
+    if (FLOW_ENDS.includes(event.status)) return;
+  }
 }
 
 /**
@@ -79,34 +83,41 @@ export function watchConnectLink(deps: DomainDeps, connectLinkId: string): Async
  */
 export function watchConnectedAccount(deps: DomainDeps, connectedAccountId: string): AsyncIterableIterator<StatusEvent> {
   const watch = watched(deps, { kind: 'account', id: connectedAccountId });
+  return followBus(
+    deps.bus,
+    'account:changed',
+    connectedAccountId,
+    (changes) => followAccount(deps, connectedAccountId, watch.seen, changes),
+    watch.nudges,
+  );
+}
+
+async function* followAccount(
+  deps: DomainDeps,
+  connectedAccountId: string,
+  seenMarker: (marker: string) => void,
+  changes: AsyncIterable<Nudged<ConnectionChanged>>,
+): AsyncGenerator<StatusEvent> {
   const read = () =>
     deps.prisma.connectedAccount.findUnique({
       where: { id: connectedAccountId },
       select: { status: true, statusReason: true, statusChangedAt: true },
     });
-  return followBus(
-    deps.bus,
-    'account:changed',
-    connectedAccountId,
-    async function* (changes) {
-      let account = await read();
-      if (!account) return;
-      let lastKey = accountMarker(account);
-      watch.seen(lastKey);
-      yield { ...snapshot(account), connectedAccountId, connectLinkId: null };
-      for await (const change of changes) {
-        account = await read();
-        if (!account) return;
-        // Events that left status and reason alone (a re-authorization starting, a token
-        // refresh) are not changes for this subscriber.
-        if (accountMarker(account) === lastKey) continue;
-        lastKey = accountMarker(account);
-        watch.seen(lastKey);
-        yield { ...snapshot(account), connectedAccountId, connectLinkId: change?.connectLinkId ?? null };
-      }
-    },
-    watch.nudges,
-  );
+  let account = await read();
+  if (!account) return;
+  let lastKey = accountMarker(account);
+  seenMarker(lastKey);
+  yield { ...snapshot(account), connectedAccountId, connectLinkId: null };
+  for await (const change of changes) {
+    account = await read();
+    if (!account) return;
+    // Events that left status and reason alone (a re-authorization starting, a token
+    // refresh) are not changes for this subscriber.
+    if (accountMarker(account) === lastKey) continue;
+    lastKey = accountMarker(account);
+    seenMarker(lastKey);
+    yield { ...snapshot(account), connectedAccountId, connectLinkId: change?.connectLinkId ?? null };
+  }
 }
 
 function snapshot(account: { status: ConnectionStatus; statusReason: string | null; statusChangedAt: Date }) {

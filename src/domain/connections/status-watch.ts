@@ -27,6 +27,25 @@ export function accountMarker(account: { status: string; statusReason: string | 
   return `${account.status}|${account.statusReason}|${account.statusChangedAt.getTime()}`;
 }
 
+/** One open subscription as the watch holds it (one per subscription: a plain object). */
+class Watcher implements WatchHandle {
+  marker: string | null = null;
+
+  constructor(
+    private readonly watchers: Set<Watcher>,
+    readonly target: WatchTarget,
+    readonly nudge: () => void,
+  ) {}
+
+  seen(marker: string): void {
+    this.marker = marker;
+  }
+
+  close(): void {
+    this.watchers.delete(this);
+  }
+}
+
 /**
  * Events travel on the bus once; an instance whose Redis subscription was down when one went
  * out would never hear of it. Two things close that gap: when the bus re-subscribes after a
@@ -37,17 +56,17 @@ export function createStatusWatch(
   deps: { prisma: PrismaClient; bus: EventBus; logger: Logger },
   intervalMs = STATUS_CHECK_MS,
 ): StatusWatch {
-  const watchers = new Map<symbol, { target: WatchTarget; marker: string | null; nudge: () => void }>();
+  const watchers = new Set<Watcher>();
   let checking = false;
 
   function nudgeAll() {
-    for (const watcher of watchers.values()) watcher.nudge();
+    for (const watcher of watchers) watcher.nudge();
   }
 
   async function check() {
     const links = new Set<string>();
     const accounts = new Set<string>();
-    for (const { target } of watchers.values()) (target.kind === 'link' ? links : accounts).add(target.id);
+    for (const { target } of watchers) (target.kind === 'link' ? links : accounts).add(target.id);
     if (links.size + accounts.size === 0) return;
     const [latestEvents, accountRows] = await Promise.all([
       links.size === 0
@@ -67,7 +86,7 @@ export function createStatusWatch(
     for (const row of latestEvents) current.set(`link:${row.connectLinkId}`, row.id);
     for (const id of accounts) current.set(`account:${id}`, null);
     for (const row of accountRows) current.set(`account:${row.id}`, accountMarker(row));
-    for (const watcher of watchers.values()) {
+    for (const watcher of watchers) {
       const now = current.get(`${watcher.target.kind}:${watcher.target.id}`);
       // A deleted account (null) is a change too: its subscriber ends.
       if (now !== undefined && now !== watcher.marker) watcher.nudge();
@@ -87,15 +106,9 @@ export function createStatusWatch(
 
   return {
     register(target, nudge) {
-      const id = Symbol('watcher');
-      watchers.set(id, { target, marker: null, nudge });
-      return {
-        seen(marker) {
-          const watcher = watchers.get(id);
-          if (watcher) watcher.marker = marker;
-        },
-        close: () => void watchers.delete(id),
-      };
+      const watcher = new Watcher(watchers, target, nudge);
+      watchers.add(watcher);
+      return watcher;
     },
     check,
     stop() {
