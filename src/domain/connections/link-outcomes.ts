@@ -28,6 +28,9 @@ export interface FlowResult {
 export interface PendingLink {
   id: string;
   status: ConnectLinkStatus;
+  connectedAccountId: string;
+  authConfigId: string;
+  callbackUrl: string | null;
   fieldValues: unknown;
   connectedAccount: { toolkit: Toolkit };
   authConfig: AuthConfig;
@@ -97,10 +100,10 @@ export async function completeLink(
       data: { status: 'COMPLETED', consumedAt: now },
     });
     if (claimed.count !== 1 || !pending) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
-    // The account as it is now (its version guards the change below); the link's toolkit and auth config never change.
-    const claimedLink = await tx.connectLink.findUniqueOrThrow({ where: { id: linkId }, include: { connectedAccount: true } });
-    const link = { ...claimedLink, authConfig: pending.authConfig, connectedAccount: { ...claimedLink.connectedAccount, toolkit: pending.connectedAccount.toolkit } };
-    let account: ConnectedAccount = link.connectedAccount;
+    // The account as it is now. Of the link, nothing read before the claim can have changed
+    // since: only its claim (this one) moves it to another account, and toolkit and auth config never change.
+    let account: ConnectedAccount = await tx.connectedAccount.findUniqueOrThrow({ where: { id: pending.connectedAccountId } });
+    const link = { ...pending, connectedAccount: { ...account, toolkit: pending.connectedAccount.toolkit } };
     const merged: (RecordedEvent | null)[] = [];
     const existing = providerAccount ? await sameProviderAccount(tx, deps.keyRing, account, providerAccount.id) : null;
     if (existing) {
