@@ -2,15 +2,39 @@ import { z } from 'zod';
 import { matchesFieldPattern, maxLengthOf, storedCredentialFieldSchema, type CredentialField } from '../../catalog/index.js';
 import type { AuthScheme, Toolkit } from '../../generated/prisma/client.js';
 
+// Every hosted page and form submission reads a toolkit's fields and checks them: the parsed
+// fields and each field's schema are kept for as long as the toolkit row they came from (the
+// read cache's), as building zod schemas costs more than the checks themselves.
+const storedFieldsSchema = storedCredentialFieldSchema.array();
+const parsedFields = new WeakMap<object, CredentialField[]>();
+const fieldSchemas = new WeakMap<CredentialField, ReturnType<typeof buildFieldSchema>>();
+
+function storedFieldsOf(toolkit: Toolkit): CredentialField[] {
+  const raw = toolkit.fields;
+  if (typeof raw !== 'object' || raw === null) return storedFieldsSchema.parse(raw);
+  let fields = parsedFields.get(raw);
+  if (!fields) {
+    fields = storedFieldsSchema.parse(raw);
+    parsedFields.set(raw, fields);
+  }
+  return fields;
+}
+
 /** The fields the hosted form asks for under a scheme (fields may be tagged per scheme). */
 export function formFieldsOf(toolkit: Toolkit, scheme: AuthScheme): CredentialField[] {
-  return storedCredentialFieldSchema
-    .array()
-    .parse(toolkit.fields)
-    .filter((field) => !field.authSchemes || field.authSchemes.includes(scheme));
+  return storedFieldsOf(toolkit).filter((field) => !field.authSchemes || field.authSchemes.includes(scheme));
 }
 
 function fieldSchema(field: CredentialField) {
+  let schema = fieldSchemas.get(field);
+  if (!schema) {
+    schema = buildFieldSchema(field);
+    fieldSchemas.set(field, schema);
+  }
+  return schema;
+}
+
+function buildFieldSchema(field: CredentialField) {
   // Length first, and aborting: the pattern only ever sees a value of bounded length.
   let value = z.string().trim().max(maxLengthOf(field), { error: `${field.label} is too long.`, abort: true });
   // "required" is checked first, so an empty input says so rather than "does not look right".
@@ -34,19 +58,12 @@ export function validateCredentialForm(
   fields: readonly CredentialField[],
   submitted: Readonly<Record<string, string | undefined>>,
 ): FormValidation {
-  const schema = z.object(Object.fromEntries(fields.map((field) => [field.name, fieldSchema(field)])));
-  const input = Object.fromEntries(fields.map((field) => [field.name, submitted[field.name] ?? '']));
-  const result = schema.safeParse(input);
-  if (result.success) {
-    const values = Object.fromEntries(
-      Object.entries(result.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-    );
-    return { ok: true, values };
-  }
+  const values: Record<string, string> = {};
   const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const name = String(issue.path[0]);
-    fieldErrors[name] ??= issue.message;
+  for (const field of fields) {
+    const result = fieldSchema(field).safeParse(submitted[field.name] ?? '');
+    if (!result.success) fieldErrors[field.name] = result.error.issues[0]!.message;
+    else if (typeof result.data === 'string') values[field.name] = result.data;
   }
-  return { ok: false, fieldErrors };
+  return Object.keys(fieldErrors).length === 0 ? { ok: true, values } : { ok: false, fieldErrors };
 }
