@@ -57,6 +57,15 @@ export function isDatabaseBusy(error: unknown): boolean {
   return code === 'P2028' || (typeof message === 'string' && message.includes('Unable to start a transaction in the given time'));
 }
 
+/**
+ * Whether `error` is a unique constraint's violation: Prisma's P2002 from a model query, or the
+ * driver's UniqueConstraintViolation under P2010 from a raw one (a database function's insert).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
+}
+
 /** Opens the database, applies pending migrations, and returns a ready Prisma client. */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   return target.kind === 'postgres' ? openPostgres(target.url, options) : openPGlite(target, options);

@@ -5,7 +5,7 @@ type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type { Transaction };
 
 /** A stable 64-bit advisory lock key derived from a readable name. */
-function lockKey(name: string): bigint {
+export function lockKey(name: string): bigint {
   return createHash('sha256').update(name).digest().readBigInt64BE(0);
 }
 

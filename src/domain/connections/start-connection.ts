@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../../db/index.js';
 import { withAdvisoryLock, type Transaction } from '../../db/locks.js';
 import type { ConnectedAccount, ConnectLink } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
@@ -7,6 +8,7 @@ import type { DomainDeps } from '../deps.js';
 import { DomainError, notFound } from '../errors.js';
 import { publishEvents, type RecordedEvent } from '../events/outbox.js';
 import { changeAccount, recordAccountCreated } from './account-state.js';
+import { startNewAccount } from './start-new-account.js';
 
 // The write half of authorize and ensureConnection: which account a flow connects, and its link.
 // It runs under an advisory lock on (project, user, toolkit, alias), so that concurrent calls for
@@ -136,8 +138,51 @@ async function supersede(tx: Transaction, account: ConnectedAccount, links: Conn
   return events;
 }
 
+/** A new link's token, and the columns of its row that do not depend on the account. */
+function newLinkRow(deps: DomainDeps, plan: ConnectionPlan) {
+  const token = newSecret(LINK_TOKEN_PREFIX);
+  // The id is made here, as it is the associated data of the token's encryption (like every
+  // secret at rest, and rotated with them): one insert instead of an insert and an update.
+  const id = randomUUID();
+  const row = {
+    id,
+    tokenHash: hashSecret(token),
+    encryptedToken: deps.keyRing.encrypt(token, id),
+    tokenKeyId: deps.keyRing.activeKeyId,
+    sessionId: plan.session.id,
+    callbackUrl: plan.callbackUrl,
+    expiresAt: new Date(Date.now() + plan.linkTtlSeconds * 1000),
+  };
+  return { token, row };
+}
+
+function aliasConflict(plan: ConnectionPlan) {
+  return (error: unknown): never => {
+    if (isUniqueViolation(error)) {
+      throw new DomainError('CONFLICT', `The alias "${plan.alias}" is already used for this user and toolkit.`);
+    }
+    throw error;
+  };
+}
+
 /** Creates the account when needed, and a link for it whose token is returned (stored hashed, and encrypted). */
 export async function startConnection(deps: DomainDeps, plan: ConnectionPlan, mode: StartMode): Promise<StartedConnection> {
+  const { token, row } = newLinkRow(deps, plan);
+  if (!plan.connectedAccountId) {
+    // Most flows connect a toolkit the user has no account at yet: one statement does it all.
+    const created = await startNewAccount(deps, lockName(plan), {
+      projectId: plan.projectId,
+      userId: plan.session.userId,
+      toolkitId: plan.toolkitId,
+      authConfigId: plan.authConfigId,
+      alias: plan.alias,
+      link: row,
+    }).catch(aliasConflict(plan));
+    if (created) {
+      await publishEvents(deps, [created.event]);
+      return { kind: 'link', account: created.account, link: created.link, token, reused: false };
+    }
+  }
   const { started, events } = await withAdvisoryLock(deps.prisma, lockName(plan), async (tx) => {
     const existing = await findAccountToReuse(tx, plan);
     const events: (RecordedEvent | null)[] = [];
@@ -160,22 +205,8 @@ export async function startConnection(deps: DomainDeps, plan: ConnectionPlan, mo
           alias: plan.alias,
         },
       }));
-    const token = newSecret(LINK_TOKEN_PREFIX);
-    // The id is made here, as it is the associated data of the token's encryption (like every
-    // secret at rest, and rotated with them): one insert instead of an insert and an update.
-    const id = randomUUID();
     const link = await tx.connectLink.create({
-      data: {
-        id,
-        tokenHash: hashSecret(token),
-        encryptedToken: deps.keyRing.encrypt(token, id),
-        tokenKeyId: deps.keyRing.activeKeyId,
-        sessionId: plan.session.id,
-        connectedAccountId: account.id,
-        authConfigId: plan.authConfigId,
-        callbackUrl: plan.callbackUrl,
-        expiresAt: new Date(Date.now() + plan.linkTtlSeconds * 1000),
-      },
+      data: { ...row, connectedAccountId: account.id, authConfigId: plan.authConfigId },
     });
     events.push(
       existing
@@ -187,12 +218,7 @@ export async function startConnection(deps: DomainDeps, plan: ConnectionPlan, mo
         : await recordAccountCreated(tx, account, link.id),
     );
     return { started: { kind: 'link', account, link, token, reused: false } as const, events };
-  }).catch((error: unknown) => {
-    if ((error as { code?: string }).code === 'P2002') {
-      throw new DomainError('CONFLICT', `The alias "${plan.alias}" is already used for this user and toolkit.`);
-    }
-    throw error;
-  });
+  }).catch(aliasConflict(plan));
   await publishEvents(deps, events);
   return started;
 }

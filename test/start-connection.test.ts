@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../src/domain/errors.js';
+import { startConnection, type ConnectionPlan } from '../src/domain/connections/start-connection.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { authorizeLink, rawId, startSession } from './support/connect.js';
+import { createPGliteDatabase, createPostgresDatabase, type TestDatabase } from './support/databases.js';
+
+// A new account's flow is written by one database function; everything else by the general
+// path. Both databases run the function.
+describe.each([
+  ['PGlite', () => createPGliteDatabase()],
+  ['PostgreSQL', () => createPostgresDatabase()],
+] as const)('starting a connection (%s)', (_name, createDatabase) => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createDatabase();
+    app = await startTestApp(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.drop();
+  });
+
+  /** A plan for a new user of the same project, toolkit and auth config as a first authorize. */
+  async function planFor(userId: string, alias: string | null = null): Promise<ConnectionPlan> {
+    const { session, clientToken } = await startSession(app, `${userId}_seed`, ['openai']);
+    const seeded = await authorizeLink(app, clientToken, { sessionId: session.id, toolkit: 'openai' });
+    const seed = await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: rawId(seeded.connectedAccount.id) } });
+    const own = await startSession(app, userId, ['openai']);
+    return {
+      projectId: seed.projectId,
+      session: { id: rawId(own.session.id), userId },
+      toolkitId: seed.toolkitId,
+      authConfigId: seed.authConfigId,
+      alias,
+      callbackUrl: null,
+      connectedAccountId: null,
+      linkTtlSeconds: 600,
+    };
+  }
+
+  it('returns exactly the rows it wrote for a new account, with their event', async () => {
+    const started = await startConnection(app.deps, await planFor('u_rows'), 'authorize');
+    if (started.kind !== 'link') throw new Error('expected a link');
+    const { prisma } = app.database;
+    expect(await prisma.connectedAccount.findUnique({ where: { id: started.account.id } })).toEqual(started.account);
+    expect(await prisma.connectLink.findUnique({ where: { id: started.link.id } })).toEqual(started.link);
+    const events = await prisma.connectionEvent.findMany({ where: { connectedAccountId: started.account.id } });
+    expect(events).toMatchObject([{ type: 'connection.initiated', status: 'INITIATED', connectLinkId: started.link.id }]);
+    expect(started.link.tokenHash).not.toContain(started.token);
+  });
+
+  it('re-authorizes the account a second call finds, and creates one account for concurrent calls', async () => {
+    const plan = await planFor('u_again');
+    const results = await Promise.all(Array.from({ length: 6 }, () => startConnection(app.deps, plan, 'authorize')));
+    const accounts = await app.database.prisma.connectedAccount.findMany({ where: { userId: 'u_again' } });
+    expect(accounts).toHaveLength(1);
+    expect(new Set(results.map((result) => result.account.id))).toEqual(new Set([accounts[0]!.id]));
+    const types = (await app.database.prisma.connectionEvent.findMany({ where: { connectedAccountId: accounts[0]!.id } })).map((e) => e.type);
+    expect(types.sort()).toEqual(['connection.initiated', ...Array(5).fill('connection.reauthorization_started')]);
+  });
+
+  it('says CONFLICT when a revoked account of the user holds the alias', async () => {
+    const plan = await planFor('u_alias', 'work');
+    const first = await startConnection(app.deps, plan, 'authorize');
+    await app.database.prisma.connectedAccount.update({ where: { id: first.account.id }, data: { status: 'REVOKED' } });
+    const again = startConnection(app.deps, plan, 'authorize');
+    await expect(again).rejects.toBeInstanceOf(DomainError);
+    await expect(again).rejects.toMatchObject({ code: 'CONFLICT', message: 'The alias "work" is already used for this user and toolkit.' });
+  });
+});
