@@ -1,10 +1,10 @@
 import type { Transaction } from '../../db/locks.js';
-import type { AuthConfig, ConnectedAccount, ConnectLinkStatus, Prisma, Toolkit } from '../../generated/prisma/client.js';
+import type { AuthConfig, ConnectedAccount, ConnectionStatus, ConnectLinkStatus, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { publishEvents, type RecordedEvent } from '../events/outbox.js';
-import { changeAccount, removeAccount } from './account-state.js';
+import { changeAccount, removeAccount, type AccountRef } from './account-state.js';
 import { linkFieldValues } from './connect-links.js';
 import type { Credentials } from './credentials.js';
 import { learnAccountMetadata } from './account-metadata.js';
@@ -32,7 +32,7 @@ export interface PendingLink {
   authConfigId: string;
   callbackUrl: string | null;
   fieldValues: unknown;
-  connectedAccount: { toolkit: Toolkit };
+  connectedAccount: { projectId: string; status: ConnectionStatus; toolkit: Toolkit };
   authConfig: AuthConfig;
 }
 
@@ -100,16 +100,21 @@ export async function completeLink(
       data: { status: 'COMPLETED', consumedAt: now },
     });
     if (claimed.count !== 1 || !pending) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
-    // The account as it is now. Of the link, nothing read before the claim can have changed
-    // since: only its claim (this one) moves it to another account, and toolkit and auth config never change.
-    let account: ConnectedAccount = await tx.connectedAccount.findUniqueOrThrow({ where: { id: pending.connectedAccountId } });
-    const link = { ...pending, connectedAccount: { ...account, toolkit: pending.connectedAccount.toolkit } };
+    // Of the link, nothing read before the claim can have changed since: only its claim (this
+    // one) moves it to another account, and toolkit and auth config never change.
+    const link = pending;
+    let account: AccountRef = { id: link.connectedAccountId, projectId: link.connectedAccount.projectId, status: link.connectedAccount.status };
     const merged: (RecordedEvent | null)[] = [];
-    const existing = providerAccount ? await sameProviderAccount(tx, deps.keyRing, account, providerAccount.id) : null;
-    if (existing) {
-      await tx.connectLink.update({ where: { id: linkId }, data: { connectedAccountId: existing.id } });
-      merged.push(await removeAccount(tx, { ...account, toolkit: link.connectedAccount.toolkit.slug }, 'MERGED'));
-      account = existing;
+    if (providerAccount) {
+      // Whether the user connected a provider account they had connected before is decided on
+      // the account as it is now.
+      const current = await tx.connectedAccount.findUniqueOrThrow({ where: { id: link.connectedAccountId } });
+      const existing = await sameProviderAccount(tx, deps.keyRing, current, providerAccount.id);
+      if (existing) {
+        await tx.connectLink.update({ where: { id: linkId }, data: { connectedAccountId: existing.id } });
+        merged.push(await removeAccount(tx, { ...current, toolkit: link.connectedAccount.toolkit.slug }, 'MERGED'));
+        account = existing;
+      }
     }
     const event = await changeAccount(tx, account, {
       type: 'connection.active',
