@@ -91,8 +91,12 @@ async function launch(store: Storage, env: Record<string, string>): Promise<Benc
     processStartMs,
     memory: () =>
       new Promise((resolve, reject) => {
-        child.once('message', (memory) => resolve(memory as Memory));
-        child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+        const exited = (code: number | null) => reject(new Error(`the server exited with ${code}`));
+        child.once('message', (memory) => {
+          child.off('exit', exited);
+          resolve(memory as Memory);
+        });
+        child.once('exit', exited);
         child.send!('memory');
       }),
     async stop(options = {}) {
