@@ -14,6 +14,7 @@ import { graphQLErrorForLog, useOperationLabels } from './operation-log.js';
 import { DEFAULT_GRAPHQL_LIMITS, useOperationLimits, type GraphQLLimits } from './limits.js';
 import { schema } from './schema.js';
 import { useSessionSubscriptionQuota } from './subscription-quotas.js';
+import { useRequestBodyLimit } from './body-limit.js';
 
 export interface ServerContext {
   req: IncomingMessage;
@@ -124,8 +125,9 @@ export function createGraphQLServer(
     graphiql: graphiql.graphiql,
     renderGraphiQL: graphiql.renderGraphiQL,
     landingPage: false,
-    // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body.
-    maxRequestBodySize: limits.requestBodyBytes,
+    // 413 with code REQUEST_ENTITY_TOO_LARGE, from Content-Length or while streaming the body:
+    // useRequestBodyLimit, last among the plugins so that it wraps the parser yoga chose.
+    maxRequestBodySize: false,
     plugins: [
       useOperationLabels(),
       useOperationLimits(limits),
@@ -133,6 +135,7 @@ export function createGraphQLServer(
       useAccessWatch(accessWatch),
       useSessionSubscriptionQuota(subscriptionsPerSession),
       graphiql.plugin,
+      useRequestBodyLimit(limits.requestBodyBytes),
     ],
     // Unexpected execution errors are logged once, with their stack, by maskError. Nothing
     // yoga logs is printed with String(): a printed GraphQL error quotes the operation's source.
