@@ -65,7 +65,7 @@ function lockName(plan: ConnectionPlan): string {
 }
 
 /** The account this flow connects: the one named (checked), or the user's best one at the toolkit and alias. */
-async function findAccountToReuse(tx: Transaction, plan: ConnectionPlan): Promise<ConnectedAccount | null> {
+async function findAccountToReuse(tx: Transaction | DomainDeps['prisma'], plan: ConnectionPlan): Promise<ConnectedAccount | null> {
   if (plan.connectedAccountId) {
     const named = await tx.connectedAccount.findFirst({ where: { id: plan.connectedAccountId, projectId: plan.projectId } });
     if (!named) throw notFound('Connected account');
@@ -168,7 +168,11 @@ function aliasConflict(plan: ConnectionPlan) {
 /** Creates the account when needed, and a link for it whose token is returned (stored hashed, and encrypted). */
 export async function startConnection(deps: DomainDeps, plan: ConnectionPlan, mode: StartMode): Promise<StartedConnection> {
   const { token, row } = newLinkRow(deps, plan);
-  if (!plan.connectedAccountId) {
+  // ensure: an agent asks before every use of a toolkit, and the answer is mostly "ACTIVE",
+  // which needs no lock: one read answers it.
+  const known = mode === 'ensure' ? await findAccountToReuse(deps.prisma, plan) : undefined;
+  if (known?.status === 'ACTIVE') return { kind: 'active', account: known };
+  if (!plan.connectedAccountId && !known) {
     // Most flows connect a toolkit the user has no account at yet: one statement does it all.
     const created = await startNewAccount(deps, lockName(plan), {
       projectId: plan.projectId,
