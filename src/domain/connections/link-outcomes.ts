@@ -3,7 +3,7 @@ import type { AuthConfig, ConnectedAccount, ConnectionStatus, ConnectLinkStatus,
 import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
-import { publishEvents, type RecordedEvent } from '../events/outbox.js';
+import { newEventRow, publishEvents, recordedEvent, type RecordedEvent } from '../events/outbox.js';
 import { changeAccount, removeAccount, type AccountRef } from './account-state.js';
 import { linkFieldValues } from './connect-links.js';
 import type { Credentials } from './credentials.js';
@@ -74,6 +74,8 @@ async function sameProviderAccount(
   return candidates.find((candidate) => openProviderAccount(keyRing, candidate)?.id === providerAccountId) ?? null;
 }
 
+const LINK_USED = 'This link was already used or has expired.';
+
 /**
  * Completes a flow: consumes the link (exactly once, atomically), stores the credentials and the provider account
  * learnt with them encrypted with the account id as associated data, and marks the account ACTIVE. When the user
@@ -91,15 +93,41 @@ export async function completeLink(
     typeof linkOrId === 'string'
       ? await deps.prisma.connectLink.findUnique({ where: { id: linkId }, include: { connectedAccount: { include: { toolkit: true } }, authConfig: true } })
       : linkOrId;
+  if (!pending) throw new DomainError('CONFLICT', LINK_USED);
   const { metadata, providerAccount } =
-    pending?.status === 'PENDING' ? await accountValues(deps, pending, result) : { metadata: {}, providerAccount: null };
+    pending.status === 'PENDING' ? await accountValues(deps, pending, result) : { metadata: {}, providerAccount: null };
+  const now = new Date();
+  // The account's columns a completed flow writes (its version is counted up besides).
+  const columns = (accountId: string) => ({
+    authConfigId: pending.authConfigId,
+    // The endpoints this account's tokens belong to, for every later refresh and revocation.
+    fieldValues: { ...linkFieldValues(pending), ...metadata } as Prisma.InputJsonValue,
+    ...freshTokenColumns(deps, accountId, result.credentials, result.expiresInSeconds, now.getTime()),
+    ...(providerAccount ? sealProviderAccount(deps.keyRing, accountId, providerAccount) : {}),
+    scopes: result.scopes,
+    refreshClaimId: null,
+    refreshClaimedUntil: null,
+  });
+  if (!providerAccount) {
+    // No account to merge with: the claim, the account and the event in one statement.
+    const accountId = pending.connectedAccountId;
+    const event = newEventRow(
+      { projectId: pending.connectedAccount.projectId, connectedAccountId: accountId, connectLinkId: linkId, type: 'connection.active', status: 'ACTIVE', statusReason: null },
+      now,
+    );
+    const account = { ...columns(accountId), status: 'ACTIVE', statusReason: null, statusChangedAt: now, updatedAt: now };
+    const [{ completed }] = await deps.prisma.$queryRaw<[{ completed: boolean }]>`
+      SELECT "connect_complete_link"(${linkId}, ${now}::timestamp(3), ${JSON.stringify(account)}::jsonb, ${JSON.stringify(event)}::jsonb) AS completed`;
+    if (!completed) throw new DomainError('CONFLICT', LINK_USED);
+    await publishEvents(deps, [recordedEvent(event)]);
+    return { connectedAccountId: accountId, callbackUrl: pending.callbackUrl, providerAccount: null };
+  }
   const { events, link, accountId } = await deps.prisma.$transaction(async (tx) => {
-    const now = new Date();
     const claimed = await tx.connectLink.updateMany({
       where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
       data: { status: 'COMPLETED', consumedAt: now },
     });
-    if (claimed.count !== 1 || !pending) throw new DomainError('CONFLICT', 'This link was already used or has expired.');
+    if (claimed.count !== 1) throw new DomainError('CONFLICT', LINK_USED);
     // Of the link, nothing read before the claim can have changed since: only its claim (this
     // one) moves it to another account, and toolkit and auth config never change.
     const link = pending;
@@ -120,16 +148,7 @@ export async function completeLink(
       type: 'connection.active',
       status: 'ACTIVE',
       connectLinkId: link.id,
-      data: {
-        authConfigId: link.authConfigId,
-        // The endpoints this account's tokens belong to, for every later refresh and revocation.
-        fieldValues: { ...linkFieldValues(link), ...metadata } as Prisma.InputJsonValue,
-        ...freshTokenColumns(deps, account.id, result.credentials, result.expiresInSeconds, now.getTime()),
-        ...(providerAccount ? sealProviderAccount(deps.keyRing, account.id, providerAccount) : {}),
-        scopes: result.scopes,
-        refreshClaimId: null,
-        refreshClaimedUntil: null,
-      },
+      data: columns(account.id),
     });
     return { events: [...merged, event], link, accountId: account.id };
   });

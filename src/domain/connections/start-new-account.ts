@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { lockKey } from '../../db/locks.js';
-import type { ConnectedAccount, ConnectionEvent, ConnectLink } from '../../generated/prisma/client.js';
+import type { ConnectedAccount, ConnectLink } from '../../generated/prisma/client.js';
 import type { DomainDeps } from '../deps.js';
-import type { RecordedEvent } from '../events/outbox.js';
+import { newEventRow, recordedEvent, type RecordedEvent } from '../events/outbox.js';
 
 // The common case of authorize and ensureConnection, a user connecting a toolkit for the first
-// time, in one statement: the database function connect_start_new_account (its migration says
-// what it does) takes the connection's lock, checks that no account exists, and inserts the
-// rows made here. It is most of what an agent's backend waits for while its user waits.
+// time, in one statement: the database function connect_start_new_account (migration
+// connection_write_functions) takes the connection's lock, checks that no account exists, and
+// inserts the rows made here. It is most of what an agent's backend waits for while its user waits.
 
 export interface NewAccountRows {
   account: ConnectedAccount;
@@ -65,18 +65,17 @@ function rowsOf(input: NewAccountInput, now: Date) {
     consumedAt: null,
     createdAt: now,
   };
-  const event: ConnectionEvent = {
-    id: randomUUID(),
-    projectId: input.projectId,
-    connectedAccountId: account.id,
-    connectLinkId: link.id,
-    type: 'connection.initiated',
-    status: 'INITIATED',
-    statusReason: null,
-    occurredAt: now,
-    publishedAt: null,
-    accountSnapshot: null,
-  };
+  const event = newEventRow(
+    {
+      projectId: input.projectId,
+      connectedAccountId: account.id,
+      connectLinkId: link.id,
+      type: 'connection.initiated',
+      status: 'INITIATED',
+      statusReason: null,
+    },
+    now,
+  );
   return { account, link, event };
 }
 
@@ -91,5 +90,5 @@ export async function startNewAccount(deps: DomainDeps, lockName: string, input:
     SELECT "connect_start_new_account"(${lockKey(lockName)}, ${JSON.stringify(rows)}::jsonb) AS created`;
   if (!created) return null;
   const { account, link, event } = rows;
-  return { account, link, event: { id: event.id, connectedAccountId: account.id, connectLinkId: link.id } };
+  return { account, link, event: recordedEvent(event) };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/index.js';
 import type { Transaction } from '../../db/locks.js';
 import { publishConnectionChanged } from '../../events/bus.js';
-import type { ConnectionStatus } from '../../generated/prisma/client.js';
+import type { ConnectionEvent, ConnectionStatus } from '../../generated/prisma/client.js';
 import type { CoreDeps } from '../deps.js';
 import type { AccountSnapshot, ConnectionEventType } from './event-types.js';
 
@@ -23,29 +23,36 @@ export interface RecordedEvent {
   connectLinkId: string | null;
 }
 
+/** The whole row of a new event, id included, as the database functions take it. */
+export function newEventRow(event: NewConnectionEvent, occurredAt = new Date()): ConnectionEvent {
+  return {
+    id: randomUUID(),
+    projectId: event.projectId,
+    connectedAccountId: event.connectedAccountId,
+    connectLinkId: event.connectLinkId,
+    type: event.type,
+    status: event.status,
+    statusReason: event.statusReason,
+    occurredAt,
+    publishedAt: null,
+    accountSnapshot: event.accountSnapshot ?? null,
+  };
+}
+
+/** What the publisher needs of a recorded event. */
+export function recordedEvent(row: Pick<ConnectionEvent, 'id' | 'connectedAccountId' | 'connectLinkId'>): RecordedEvent {
+  return { id: row.id, connectedAccountId: row.connectedAccountId, connectLinkId: row.connectLinkId };
+}
+
 /**
- * Writes the outbox row of a state change, inside the transaction that makes the change, and
- * the webhook deliveries it owes: one delivery row for every enabled endpoint of its project that
- * wants its type, so a committed event always has them. One statement for both (the id is made
- * here so that the deliveries can name it), as every state change of every flow goes through it.
+ * Writes the outbox row of a state change, inside the transaction that makes the change, with
+ * the webhook deliveries it owes (connect_record_event, in one statement: every state change of
+ * every flow goes through it).
  */
 export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
-  const id = randomUUID();
-  const now = new Date();
-  const snapshot = event.accountSnapshot ? JSON.stringify(event.accountSnapshot) : null;
-  await tx.$executeRaw`
-    WITH event AS (
-      INSERT INTO "ConnectionEvent"
-        (id, "projectId", "connectedAccountId", "connectLinkId", type, status, "statusReason", "occurredAt", "accountSnapshot")
-      VALUES (${id}, ${event.projectId}, ${event.connectedAccountId}, ${event.connectLinkId}, ${event.type},
-        ${event.status}::"ConnectionStatus", ${event.statusReason}, ${now}, ${snapshot}::jsonb)
-    )
-    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, e.id, ${id}, ${event.type}, ${now}, ${now}
-    FROM "WebhookEndpoint" e
-    WHERE e."projectId" = ${event.projectId} AND e.enabled
-      AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ${event.type} = ANY(e."eventTypes"))`;
-  return { id, connectedAccountId: event.connectedAccountId, connectLinkId: event.connectLinkId };
+  const row = newEventRow(event);
+  await tx.$executeRaw`SELECT "connect_record_event"(${JSON.stringify(row)}::jsonb)`;
+  return recordedEvent(row);
 }
 
 /**

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/domain/errors.js';
+import { openCredentials } from '../src/domain/connections/credentials.js';
+import { completeLink } from '../src/domain/connections/link-outcomes.js';
 import { startConnection, type ConnectionPlan } from '../src/domain/connections/start-connection.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { authorizeLink, rawId, startSession } from './support/connect.js';
 import { createPGliteDatabase, createPostgresDatabase, type TestDatabase } from './support/databases.js';
 
-// A new account's flow is written by one database function; everything else by the general
-// path. Both databases run the function.
+// A new account's flow and a completion without a provider account are each written by one
+// database function (migration connection_write_functions); the rest by the general path.
+// Both databases run the functions.
 describe.each([
   ['PGlite', () => createPGliteDatabase()],
   ['PostgreSQL', () => createPostgresDatabase()],
-] as const)('starting a connection (%s)', (_name, createDatabase) => {
+] as const)('writing a connection (%s)', (_name, createDatabase) => {
   let database: TestDatabase;
   let app: TestApp;
 
@@ -69,5 +72,53 @@ describe.each([
     const again = startConnection(app.deps, plan, 'authorize');
     await expect(again).rejects.toBeInstanceOf(DomainError);
     await expect(again).rejects.toMatchObject({ code: 'CONFLICT', message: 'The alias "work" is already used for this user and toolkit.' });
+  });
+
+  it('completes a link once: the account ACTIVE with its credentials and version counted, and its event', async () => {
+    const started = await startConnection(app.deps, await planFor('u_done'), 'authorize');
+    if (started.kind !== 'link') throw new Error('expected a link');
+    const before = Date.now();
+    const credentials = { scheme: 'API_KEY' as const, fields: { apiKey: 'sk-done' } };
+    const done = await completeLink(app.deps, started.link.id, { credentials, scopes: ['read'], expiresInSeconds: null });
+    expect(done).toEqual({ connectedAccountId: started.account.id, callbackUrl: null, providerAccount: null });
+
+    const { prisma } = app.database;
+    const account = await prisma.connectedAccount.findUniqueOrThrow({ where: { id: started.account.id } });
+    expect(account).toMatchObject({
+      status: 'ACTIVE',
+      statusReason: null,
+      version: 1,
+      scopes: ['read'],
+      credentialsKeyId: started.link.tokenKeyId,
+      tokenExpiresAt: null,
+      nextRefreshAt: null,
+      refreshAttempts: 0,
+      refreshClaimId: null,
+    });
+    for (const at of [account.statusChangedAt, account.updatedAt, account.tokenObtainedAt!]) {
+      expect(at.getTime()).toBeGreaterThanOrEqual(before - 1);
+      expect(at.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    expect(account.updatedAt).toEqual(account.statusChangedAt);
+    expect(openCredentials(app.deps.keyRing, { id: account.id, encryptedCredentials: account.encryptedCredentials! })).toEqual(credentials);
+    expect(await prisma.connectLink.findUniqueOrThrow({ where: { id: started.link.id } })).toMatchObject({ status: 'COMPLETED', consumedAt: account.statusChangedAt });
+    const events = await prisma.connectionEvent.findMany({ where: { connectedAccountId: account.id }, orderBy: { occurredAt: 'asc' } });
+    expect(events.map((e) => [e.type, e.status, e.connectLinkId])).toEqual([
+      ['connection.initiated', 'INITIATED', started.link.id],
+      ['connection.active', 'ACTIVE', started.link.id],
+    ]);
+
+    const again = completeLink(app.deps, started.link.id, { credentials, scopes: [], expiresInSeconds: null });
+    await expect(again).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await prisma.connectedAccount.findUniqueOrThrow({ where: { id: account.id } })).version).toBe(1);
+  });
+
+  it('refuses to complete an expired link, and writes nothing', async () => {
+    const started = await startConnection(app.deps, await planFor('u_late'), 'authorize');
+    if (started.kind !== 'link') throw new Error('expected a link');
+    await app.database.prisma.connectLink.update({ where: { id: started.link.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const late = completeLink(app.deps, started.link.id, { credentials: { scheme: 'API_KEY', fields: { apiKey: 'x' } }, scopes: [], expiresInSeconds: null });
+    await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: started.account.id } })).toEqual(started.account);
   });
 });

@@ -1,0 +1,72 @@
+-- The writes of the flows' busiest steps, each in one round trip (one statement) instead of a
+-- transaction of several: recording an event, starting a new account's flow, completing a
+-- link. The callers are src/domain/events/outbox.ts, src/domain/connections/start-new-account.ts
+-- and src/domain/connections/link-outcomes.ts; they make the rows (ids included) and pass them
+-- whole, as JSON of the table's row type.
+
+-- An event and the webhook deliveries it owes: one for every enabled endpoint of its project
+-- that wants its type, so a committed event always has them.
+CREATE FUNCTION "connect_record_event"(p_event JSONB) RETURNS VOID
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  event "ConnectionEvent" := jsonb_populate_record(NULL::"ConnectionEvent", p_event);
+BEGIN
+  INSERT INTO "ConnectionEvent" SELECT (event).*;
+  INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
+  SELECT gen_random_uuid()::text, e.id, event.id, event.type, event."occurredAt", event."occurredAt"
+  FROM "WebhookEndpoint" e
+  WHERE e."projectId" = event."projectId" AND e.enabled
+    AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR event.type = ANY(e."eventTypes"));
+END
+$$;
+
+-- A new account's flow: under the advisory lock of the connection, when the user has no
+-- account at the toolkit and alias yet, inserts the account, its Connect Link and the
+-- connection.initiated event. Returns false, and writes nothing, when an account exists: the
+-- caller then takes its general path. Each statement of a VOLATILE function takes a snapshot
+-- of its own, so the check sees every account committed before the lock was granted.
+CREATE FUNCTION "connect_start_new_account"(p_lock BIGINT, p_rows JSONB) RETURNS BOOLEAN
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  account "ConnectedAccount" := jsonb_populate_record(NULL::"ConnectedAccount", p_rows -> 'account');
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_lock);
+  IF EXISTS (
+    SELECT 1 FROM "ConnectedAccount" a
+    WHERE a."projectId" = account."projectId" AND a."userId" = account."userId"
+      AND a."toolkitId" = account."toolkitId" AND a.alias IS NOT DISTINCT FROM account.alias
+      AND a.status <> 'REVOKED'
+  ) THEN
+    RETURN FALSE;
+  END IF;
+  INSERT INTO "ConnectedAccount" SELECT (account).*;
+  INSERT INTO "ConnectLink" SELECT * FROM jsonb_populate_record(NULL::"ConnectLink", p_rows -> 'link');
+  PERFORM "connect_record_event"(p_rows -> 'event');
+  RETURN TRUE;
+END
+$$;
+
+-- A completed flow: claims the link (once: it must still be pending and unexpired at p_now),
+-- writes the columns of p_account (keys are column names) on the link's account with its
+-- version counted up, and records the event. Returns false, and writes nothing, when the link
+-- was used or has expired.
+CREATE FUNCTION "connect_complete_link"(p_link TEXT, p_now TIMESTAMP(3), p_account JSONB, p_event JSONB) RETURNS BOOLEAN
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  account_id TEXT;
+BEGIN
+  UPDATE "ConnectLink" SET status = 'COMPLETED', "consumedAt" = p_now
+  WHERE id = p_link AND status = 'PENDING' AND "consumedAt" IS NULL AND "expiresAt" > p_now
+  RETURNING "connectedAccountId" INTO account_id;
+  IF account_id IS NULL THEN
+    RETURN FALSE;
+  END IF;
+  EXECUTE format(
+    'UPDATE "ConnectedAccount" a SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::"ConnectedAccount", $1) c), version = a.version + 1 WHERE a.id = $2',
+    (SELECT string_agg(format('%I', key), ', ') FROM jsonb_object_keys(p_account) AS key),
+    (SELECT string_agg(format('c.%I', key), ', ') FROM jsonb_object_keys(p_account) AS key)
+  ) USING p_account, account_id;
+  PERFORM "connect_record_event"(p_event);
+  RETURN TRUE;
+END
+$$;
