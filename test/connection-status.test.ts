@@ -106,4 +106,26 @@ describe('following the bus', () => {
     expect(listening.count).toBe(0);
     expect(unregistered).toBe(true);
   });
+
+  it('answers a pending read at once when left, even before the bus has settled or while follow waits on a read', async () => {
+    const { bus, listening } = countingBus();
+    bus.settled = () => new Promise(() => {}); // Redis down: the PING never comes back
+    const unsettled = followBus(bus, 'account:changed', 'acc_1', (changes) => changes);
+    const pending = unsettled.next();
+    await within(unsettled.return!(undefined), 500, 'leaving');
+    expect((await within(pending, 500, 'the pending read')).done).toBe(true);
+    expect(listening.count).toBe(0);
+
+    const { bus: other, listening: otherListening } = countingBus();
+    const busy = followBus(other, 'link:changed', 'cl_1', async function* () {
+      yield 'current state';
+      await new Promise(() => {}); // a read that does not answer
+    });
+    expect((await busy.next()).value).toBe('current state');
+    const waiting = busy.next();
+    await within(busy.return!(undefined), 500, 'leaving');
+    expect((await within(waiting, 500, 'the pending read')).done).toBe(true);
+    expect((await busy.next()).done).toBe(true);
+    expect(otherListening.count).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/domain/errors.js';
+import { newEventRow } from '../src/domain/events/outbox.js';
 import { openCredentials } from '../src/domain/connections/credentials.js';
 import { completeLink } from '../src/domain/connections/link-outcomes.js';
 import { startConnection, type ConnectionPlan } from '../src/domain/connections/start-connection.js';
@@ -120,5 +121,41 @@ describe.each([
     const late = completeLink(app.deps, started.link.id, { credentials: { scheme: 'API_KEY', fields: { apiKey: 'x' } }, scopes: [], expiresInSeconds: null });
     await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: started.account.id } })).toEqual(started.account);
+  });
+
+  it('refuses to complete a link for another account than the one it belongs to', async () => {
+    const mine = await startConnection(app.deps, await planFor('u_mine'), 'authorize');
+    const theirs = await startConnection(app.deps, await planFor('u_theirs'), 'authorize');
+    if (mine.kind !== 'link' || theirs.kind !== 'link') throw new Error('expected links');
+    const pending = await app.database.prisma.connectLink.findUniqueOrThrow({
+      where: { id: mine.link.id },
+      include: { connectedAccount: { include: { toolkit: true } }, authConfig: true },
+    });
+    const crossed = completeLink(app.deps, { ...pending, connectedAccountId: theirs.account.id }, {
+      credentials: { scheme: 'API_KEY', fields: { apiKey: 'x' } },
+      scopes: [],
+      expiresInSeconds: null,
+    });
+    await expect(crossed).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await app.database.prisma.connectLink.findUniqueOrThrow({ where: { id: mine.link.id } })).toEqual(mine.link);
+    expect(await app.database.prisma.connectedAccount.findUniqueOrThrow({ where: { id: theirs.account.id } })).toEqual(theirs.account);
+  });
+
+  it('inserts only the columns a row names, so a column it leaves out gets its default', async () => {
+    const started = await startConnection(app.deps, await planFor('u_defaults'), 'authorize');
+    const row = { id: 'ev_defaults', projectId: started.account.projectId, connectedAccountId: started.account.id, type: 'connection.test', status: 'INITIATED' };
+    await app.database.prisma.$executeRaw`SELECT "connect_insert"('ConnectionEvent', ${JSON.stringify(row)}::jsonb)`;
+    const stored = await app.database.prisma.connectionEvent.findUniqueOrThrow({ where: { id: 'ev_defaults' } });
+    expect(stored).toMatchObject({ ...row, connectLinkId: null, publishedAt: null });
+    expect(Math.abs(stored.occurredAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+});
+
+describe('new event ids', () => {
+  it('sort in the order the events were made, within a millisecond too', () => {
+    const event = { projectId: 'p', connectedAccountId: 'a', connectLinkId: null, type: 'connection.initiated' as const, status: 'INITIATED' as const, statusReason: null };
+    const at = new Date();
+    const ids = Array.from({ length: 200 }, () => newEventRow(event, at).id);
+    expect([...ids].sort()).toEqual(ids);
   });
 });

@@ -56,13 +56,19 @@ class Inbox<Change> implements AsyncIterableIterator<Nudged<Change>> {
   }
 }
 
+const DONE: IteratorResult<never> = { done: true, value: undefined };
+
 /**
- * The stream handed to GraphQL: `follow`'s generator, started once the bus has the listener
- * live, and the inbox it reads, closed whenever the stream ends: by `follow` finishing or
- * failing, or by the subscriber leaving, which wakes a `follow` waiting for a change at once.
+ * The stream handed to GraphQL (or to a waiting tool): `follow`'s generator, started once the bus
+ * has the listener live, and the inbox it reads, closed whenever the stream ends: by `follow`
+ * finishing or failing, or by the consumer leaving. Leaving answers a pending `next()` at once,
+ * whatever `follow` is waiting for (a quiet bus, a bus that has not settled, a slow read).
  */
 class BusStream<Change, Out> implements AsyncIterableIterator<Out> {
   private settled: Promise<void> | null;
+  private left = false;
+  /** The pending `next()`'s resolver; leaving answers it instead of the generator. */
+  private waiting: ((step: IteratorResult<Out>) => void) | null = null;
 
   constructor(
     bus: EventBus,
@@ -74,7 +80,7 @@ class BusStream<Change, Out> implements AsyncIterableIterator<Out> {
     this.settled.catch(() => {});
   }
 
-  async next(): Promise<IteratorResult<Out>> {
+  private async step(): Promise<IteratorResult<Out>> {
     try {
       if (this.settled) {
         await this.settled;
@@ -89,10 +95,34 @@ class BusStream<Change, Out> implements AsyncIterableIterator<Out> {
     }
   }
 
+  next(): Promise<IteratorResult<Out>> {
+    if (this.left) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.step().then(
+        (step) => {
+          if (this.waiting !== resolve) return; // left meanwhile, and answered
+          this.waiting = null;
+          resolve(step);
+        },
+        (error: unknown) => {
+          if (this.waiting !== resolve) return;
+          this.waiting = null;
+          reject(error);
+        },
+      );
+    });
+  }
+
   async return(): Promise<IteratorResult<Out>> {
+    this.left = true;
     this.inbox.close();
-    await this.generator.return?.(undefined);
-    return { done: true, value: undefined };
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.(DONE);
+    // The generator ends once its current step does (the closed inbox ends its loop).
+    void Promise.resolve(this.generator.return?.(undefined)).catch(() => {});
+    return DONE;
   }
 
   async throw(error?: unknown): Promise<IteratorResult<Out>> {

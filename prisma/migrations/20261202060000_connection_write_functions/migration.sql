@@ -2,7 +2,22 @@
 -- transaction of several: recording an event, starting a new account's flow, completing a
 -- link. The callers are src/domain/events/outbox.ts, src/domain/connections/start-new-account.ts
 -- and src/domain/connections/link-outcomes.ts; they make the rows (ids included) and pass them
--- whole, as JSON of the table's row type.
+-- as JSON objects whose keys are column names.
+
+-- Inserts the row `p_row` into `p_table`: only the columns it names, so a column it leaves out
+-- (one added by a later migration, while older instances still run) gets its default.
+CREATE FUNCTION "connect_insert"(p_table TEXT, p_row JSONB) RETURNS VOID
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  columns TEXT;
+  "values" TEXT;
+BEGIN
+  SELECT string_agg(format('%I', key), ', ' ORDER BY key), string_agg(format('r.%I', key), ', ' ORDER BY key)
+  INTO columns, "values" FROM jsonb_object_keys(p_row) AS key;
+  EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_record(NULL::%I, $1) AS r', p_table, columns, "values", p_table)
+  USING p_row;
+END
+$$;
 
 -- An event and the webhook deliveries it owes: one for every enabled endpoint of its project
 -- that wants its type, so a committed event always has them.
@@ -11,7 +26,7 @@ LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   event "ConnectionEvent" := jsonb_populate_record(NULL::"ConnectionEvent", p_event);
 BEGIN
-  INSERT INTO "ConnectionEvent" SELECT (event).*;
+  PERFORM "connect_insert"('ConnectionEvent', p_event);
   INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
   SELECT gen_random_uuid()::text, e.id, event.id, event.type, event."occurredAt", event."occurredAt"
   FROM "WebhookEndpoint" e
@@ -39,33 +54,35 @@ BEGIN
   ) THEN
     RETURN FALSE;
   END IF;
-  INSERT INTO "ConnectedAccount" SELECT (account).*;
-  INSERT INTO "ConnectLink" SELECT * FROM jsonb_populate_record(NULL::"ConnectLink", p_rows -> 'link');
+  PERFORM "connect_insert"('ConnectedAccount', p_rows -> 'account');
+  PERFORM "connect_insert"('ConnectLink', p_rows -> 'link');
   PERFORM "connect_record_event"(p_rows -> 'event');
   RETURN TRUE;
 END
 $$;
 
--- A completed flow: claims the link (once: it must still be pending and unexpired at p_now),
--- writes the columns of p_account (keys are column names) on the link's account with its
--- version counted up, and records the event. Returns false, and writes nothing, when the link
--- was used or has expired.
-CREATE FUNCTION "connect_complete_link"(p_link TEXT, p_now TIMESTAMP(3), p_account JSONB, p_event JSONB) RETURNS BOOLEAN
+-- A completed flow: claims the link (once: it must still be pending, unexpired at p_now and
+-- the account's whose credentials p_account carries), writes the columns of p_account on that
+-- account with its version counted up, and records the event. Returns false, and writes
+-- nothing, when the link was used, has expired or belongs to another account.
+CREATE FUNCTION "connect_complete_link"(p_link TEXT, p_account_id TEXT, p_now TIMESTAMP(3), p_account JSONB, p_event JSONB) RETURNS BOOLEAN
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-  account_id TEXT;
+  columns TEXT;
+  "values" TEXT;
 BEGIN
   UPDATE "ConnectLink" SET status = 'COMPLETED', "consumedAt" = p_now
-  WHERE id = p_link AND status = 'PENDING' AND "consumedAt" IS NULL AND "expiresAt" > p_now
-  RETURNING "connectedAccountId" INTO account_id;
-  IF account_id IS NULL THEN
+  WHERE id = p_link AND "connectedAccountId" = p_account_id
+    AND status = 'PENDING' AND "consumedAt" IS NULL AND "expiresAt" > p_now;
+  IF NOT FOUND THEN
     RETURN FALSE;
   END IF;
+  SELECT string_agg(format('%I', key), ', ' ORDER BY key), string_agg(format('c.%I', key), ', ' ORDER BY key)
+  INTO columns, "values" FROM jsonb_object_keys(p_account) AS key;
   EXECUTE format(
-    'UPDATE "ConnectedAccount" a SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::"ConnectedAccount", $1) c), version = a.version + 1 WHERE a.id = $2',
-    (SELECT string_agg(format('%I', key), ', ') FROM jsonb_object_keys(p_account) AS key),
-    (SELECT string_agg(format('c.%I', key), ', ') FROM jsonb_object_keys(p_account) AS key)
-  ) USING p_account, account_id;
+    'UPDATE "ConnectedAccount" a SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::"ConnectedAccount", $1) AS c), version = a.version + 1 WHERE a.id = $2',
+    columns, "values"
+  ) USING p_account, p_account_id;
   PERFORM "connect_record_event"(p_event);
   RETURN TRUE;
 END

@@ -117,7 +117,7 @@ export async function completeLink(
     );
     const account = { ...columns(accountId), status: 'ACTIVE', statusReason: null, statusChangedAt: now, updatedAt: now };
     const [{ completed }] = await deps.prisma.$queryRaw<[{ completed: boolean }]>`
-      SELECT "connect_complete_link"(${linkId}, ${now}::timestamp(3), ${JSON.stringify(account)}::jsonb, ${JSON.stringify(event)}::jsonb) AS completed`;
+      SELECT "connect_complete_link"(${linkId}, ${accountId}, ${now}::timestamp(3), ${JSON.stringify(account)}::jsonb, ${JSON.stringify(event)}::jsonb) AS completed`;
     if (!completed) throw new DomainError('CONFLICT', LINK_USED);
     await publishEvents(deps, [recordedEvent(event)]);
     return { connectedAccountId: accountId, callbackUrl: pending.callbackUrl, providerAccount: null };

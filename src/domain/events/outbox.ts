@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../../db/index.js';
 import type { Transaction } from '../../db/locks.js';
 import { publishConnectionChanged } from '../../events/bus.js';
@@ -26,7 +26,9 @@ export interface RecordedEvent {
 /** The whole row of a new event, id included, as the database functions take it. */
 export function newEventRow(event: NewConnectionEvent, occurredAt = new Date()): ConnectionEvent {
   return {
-    id: randomUUID(),
+    // Time-ordered, and increasing within this process: events of one link in the same
+    // millisecond still sort in the order they happened (latest first is occurredAt, then id).
+    id: uuidv7(),
     projectId: event.projectId,
     connectedAccountId: event.connectedAccountId,
     connectLinkId: event.connectLinkId,
