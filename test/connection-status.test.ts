@@ -46,6 +46,30 @@ describe.each([
     expect((await within(watcher.next(), 1_000, 'the end')).done).toBe(true);
   });
 
+  it("shows the status a change carries without reading its event, and reads a change that carries none", async () => {
+    const carried = await newLink('u_carried');
+    const watcher = watchConnectLink(app.deps, carried.linkId);
+    expect((await watcher.next()).value).toMatchObject({ status: 'INITIATED' });
+    // No such event row exists: only the change itself can say FAILED.
+    await app.deps.bus.deliver('link:changed', carried.linkId, {
+      eventId: 'ev_not_stored',
+      connectedAccountId: carried.accountId,
+      connectLinkId: carried.linkId,
+      status: 'FAILED',
+      statusReason: 'CARRIED',
+      occurredAt: new Date().toISOString(),
+    });
+    expect((await within(watcher.next(), 3_000, 'the carried state')).value).toMatchObject({ status: 'FAILED', statusReason: 'CARRIED' });
+
+    const bare = await newLink('u_bare');
+    const reader = watchConnectLink(app.deps, bare.linkId);
+    expect((await reader.next()).value).toMatchObject({ status: 'INITIATED' });
+    // As an older instance publishes it: ids only. The event is read, and there is none.
+    await app.deps.bus.deliver('link:changed', bare.linkId, { eventId: 'ev_not_stored', connectedAccountId: bare.accountId, connectLinkId: bare.linkId });
+    await completeLink(app.deps, bare.linkId, { credentials: { scheme: 'API_KEY', fields: { apiKey: 'sk-test' } }, scopes: [], expiresInSeconds: null });
+    expect((await within(reader.next(), 3_000, 'the ACTIVE state')).value).toMatchObject({ status: 'ACTIVE' });
+  });
+
   it('ends at once when the subscriber leaves while no change is coming', async () => {
     const { linkId, accountId } = await newLink('u_leave');
     for (const watcher of [watchConnectLink(app.deps, linkId), watchConnectedAccount(app.deps, accountId)]) {

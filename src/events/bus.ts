@@ -2,16 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import type { ConnectionStatus } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 
 /**
- * What travels on the bus: ids only, never rows. Subscribers re-read the state, so a payload
- * can neither leak a secret nor go stale, and it survives JSON over Redis unchanged.
+ * What travels on the bus: ids, and what a status subscriber shows of the event (its status,
+ * reason and time), never anything else of the account. An event row never changes once
+ * written, so these cannot go stale; subscribers re-read the rest. The status fields are
+ * optional: a change without them (published by an older instance) is read from the database.
  */
 export interface ConnectionChanged {
   eventId: string;
   connectedAccountId: string;
   connectLinkId: string | null;
+  status?: ConnectionStatus;
+  statusReason?: string | null;
+  /** ISO 8601, as it travels through JSON. */
+  occurredAt?: string;
 }
 
 /** Topics: one per connected account and one per connect link, so Redis only fans out to the

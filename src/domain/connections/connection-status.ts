@@ -16,7 +16,18 @@ export interface StatusEvent {
 /** A link's flow is over once it reached one of these. */
 const FLOW_ENDS: readonly ConnectionStatus[] = ['ACTIVE', 'FAILED', 'EXPIRED'];
 
-function fromEvent(event: ConnectionEvent): StatusEvent {
+type EventFields = Pick<ConnectionEvent, 'id' | 'status' | 'statusReason' | 'connectedAccountId' | 'connectLinkId' | 'occurredAt'>;
+
+/** The event a change on the bus names: carried with it, or (from an older publisher) read. */
+async function eventOf(deps: DomainDeps, change: ConnectionChanged): Promise<EventFields | null> {
+  if (change.status && change.occurredAt && change.statusReason !== undefined) {
+    const { eventId: id, status, statusReason, connectedAccountId, connectLinkId, occurredAt } = change;
+    return { id, status, statusReason, connectedAccountId, connectLinkId, occurredAt: new Date(occurredAt) };
+  }
+  return deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } });
+}
+
+function fromEvent(event: EventFields): StatusEvent {
   return {
     status: event.status,
     statusReason: event.statusReason,
@@ -60,17 +71,17 @@ async function* followLink(
   const current = await latest();
   if (!current) return;
   const seen = new Set([current.id]);
-  let last = current;
+  let lastAt = current.occurredAt;
   seenMarker(current.id);
   yield fromEvent(current);
   if (FLOW_ENDS.includes(current.status)) return;
   for await (const change of changes) {
     if (change && seen.has(change.eventId)) continue;
-    const event = change ? await deps.prisma.connectionEvent.findUnique({ where: { id: change.eventId } }) : await latest();
+    const event = change ? await eventOf(deps, change) : await latest();
     // Redis may deliver an older event after a newer one was read as the current state.
-    if (!event || seen.has(event.id) || event.occurredAt < last.occurredAt) continue;
+    if (!event || seen.has(event.id) || event.occurredAt < lastAt) continue;
     seen.add(event.id);
-    last = event;
+    lastAt = event.occurredAt;
     seenMarker(event.id);
     yield fromEvent(event);
     if (FLOW_ENDS.includes(event.status)) return;

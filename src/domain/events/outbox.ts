@@ -17,10 +17,14 @@ export interface NewConnectionEvent {
   accountSnapshot?: AccountSnapshot;
 }
 
+/** What the publisher needs of a recorded event: its ids, and what subscribers show of it. */
 export interface RecordedEvent {
   id: string;
   connectedAccountId: string;
   connectLinkId: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  occurredAt: Date;
 }
 
 /** The whole row of a new event, id included, as the database functions take it. */
@@ -41,9 +45,9 @@ export function newEventRow(event: NewConnectionEvent, occurredAt = new Date()):
   };
 }
 
-/** What the publisher needs of a recorded event. */
-export function recordedEvent(row: Pick<ConnectionEvent, 'id' | 'connectedAccountId' | 'connectLinkId'>): RecordedEvent {
-  return { id: row.id, connectedAccountId: row.connectedAccountId, connectLinkId: row.connectLinkId };
+export function recordedEvent(row: ConnectionEvent): RecordedEvent {
+  const { id, connectedAccountId, connectLinkId, status, statusReason, occurredAt } = row;
+  return { id, connectedAccountId, connectLinkId, status, statusReason, occurredAt };
 }
 
 /**
@@ -65,7 +69,7 @@ export async function recordEvents(tx: Transaction, events: readonly NewConnecti
   if (events.length === 0) return [];
   const rows = await tx.connectionEvent.createManyAndReturn({
     data: [...events],
-    select: { id: true, connectedAccountId: true, connectLinkId: true },
+    select: { id: true, connectedAccountId: true, connectLinkId: true, status: true, statusReason: true, occurredAt: true },
   });
   const now = new Date();
   await tx.$executeRaw`
@@ -84,6 +88,9 @@ async function publish(deps: CoreDeps, event: RecordedEvent): Promise<boolean> {
       eventId: event.id,
       connectedAccountId: event.connectedAccountId,
       connectLinkId: event.connectLinkId,
+      status: event.status,
+      statusReason: event.statusReason,
+      occurredAt: event.occurredAt.toISOString(),
     });
     return true;
   } catch (error) {
@@ -155,7 +162,7 @@ export async function relayUnpublished(deps: CoreDeps, olderThanMs: number): Pro
   return deps.prisma.$transaction(async (tx) => {
     const cutoff = new Date(Date.now() - olderThanMs);
     const rows = await tx.$queryRaw<RecordedEvent[]>`
-      SELECT id, "connectedAccountId", "connectLinkId" FROM "ConnectionEvent"
+      SELECT id, "connectedAccountId", "connectLinkId", status::text AS status, "statusReason", "occurredAt" FROM "ConnectionEvent"
       WHERE "publishedAt" IS NULL AND "occurredAt" < ${cutoff}
       ORDER BY "occurredAt" LIMIT 100 FOR UPDATE SKIP LOCKED`;
     if (rows.length === 0) return 0;
