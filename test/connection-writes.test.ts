@@ -144,7 +144,7 @@ describe.each([
   it('inserts only the columns a row names, so a column it leaves out gets its default', async () => {
     const started = await startConnection(app.deps, await planFor('u_defaults'), 'authorize');
     const row = { id: 'ev_defaults', projectId: started.account.projectId, connectedAccountId: started.account.id, type: 'connection.test', status: 'INITIATED' };
-    await app.database.prisma.$executeRaw`SELECT "connect_insert"('ConnectionEvent', ${JSON.stringify(row)}::jsonb)`;
+    await app.database.prisma.$executeRaw`SELECT "connect_insert"('ConnectionEvent', ${JSON.stringify([row])}::jsonb)`;
     const stored = await app.database.prisma.connectionEvent.findUniqueOrThrow({ where: { id: 'ev_defaults' } });
     expect(stored).toMatchObject({ ...row, connectLinkId: null, publishedAt: null });
     expect(Math.abs(stored.occurredAt.getTime() - Date.now())).toBeLessThan(60_000);

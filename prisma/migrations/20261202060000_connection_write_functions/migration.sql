@@ -1,37 +1,36 @@
 -- The writes of the flows' busiest steps, each in one round trip (one statement) instead of a
--- transaction of several: recording an event, starting a new account's flow, completing a
+-- transaction of several: recording events, starting a new account's flow, completing a
 -- link. The callers are src/domain/events/outbox.ts, src/domain/connections/start-new-account.ts
 -- and src/domain/connections/link-outcomes.ts; they make the rows (ids included) and pass them
 -- as JSON objects whose keys are column names.
 
--- Inserts the row `p_row` into `p_table`: only the columns it names, so a column it leaves out
--- (one added by a later migration, while older instances still run) gets its default.
-CREATE FUNCTION "connect_insert"(p_table TEXT, p_row JSONB) RETURNS VOID
+-- Inserts the rows `p_rows` (a JSON array of objects with the same keys) into `p_table`: only
+-- the columns they name, so a column they leave out (one added by a later migration, while
+-- older instances still run) gets its default.
+CREATE FUNCTION "connect_insert"(p_table TEXT, p_rows JSONB) RETURNS VOID
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   columns TEXT;
   "values" TEXT;
 BEGIN
   SELECT string_agg(format('%I', key), ', ' ORDER BY key), string_agg(format('r.%I', key), ', ' ORDER BY key)
-  INTO columns, "values" FROM jsonb_object_keys(p_row) AS key;
-  EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_record(NULL::%I, $1) AS r', p_table, columns, "values", p_table)
-  USING p_row;
+  INTO columns, "values" FROM jsonb_object_keys(p_rows -> 0) AS key;
+  EXECUTE format('INSERT INTO %I (%s) SELECT %s FROM jsonb_populate_recordset(NULL::%I, $1) AS r', p_table, columns, "values", p_table)
+  USING p_rows;
 END
 $$;
 
--- An event and the webhook deliveries it owes: one for every enabled endpoint of its project
--- that wants its type, so a committed event always has them.
-CREATE FUNCTION "connect_record_event"(p_event JSONB) RETURNS VOID
+-- Events (a JSON array of rows) and the webhook deliveries they owe: one for every enabled
+-- endpoint of the event's project that wants its type, so a committed event always has them.
+CREATE FUNCTION "connect_record_events"(p_events JSONB) RETURNS VOID
 LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-  event "ConnectionEvent" := jsonb_populate_record(NULL::"ConnectionEvent", p_event);
 BEGIN
-  PERFORM "connect_insert"('ConnectionEvent', p_event);
+  PERFORM "connect_insert"('ConnectionEvent', p_events);
   INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
-  SELECT gen_random_uuid()::text, e.id, event.id, event.type, event."occurredAt", event."occurredAt"
-  FROM "WebhookEndpoint" e
-  WHERE e."projectId" = event."projectId" AND e.enabled
-    AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR event.type = ANY(e."eventTypes"));
+  SELECT gen_random_uuid()::text, e.id, ev.id, ev.type, ev."occurredAt", ev."occurredAt"
+  FROM jsonb_populate_recordset(NULL::"ConnectionEvent", p_events) AS ev
+  JOIN "WebhookEndpoint" e ON e."projectId" = ev."projectId"
+  WHERE e.enabled AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ev.type = ANY(e."eventTypes"));
 END
 $$;
 
@@ -54,9 +53,9 @@ BEGIN
   ) THEN
     RETURN FALSE;
   END IF;
-  PERFORM "connect_insert"('ConnectedAccount', p_rows -> 'account');
-  PERFORM "connect_insert"('ConnectLink', p_rows -> 'link');
-  PERFORM "connect_record_event"(p_rows -> 'event');
+  PERFORM "connect_insert"('ConnectedAccount', jsonb_build_array(p_rows -> 'account'));
+  PERFORM "connect_insert"('ConnectLink', jsonb_build_array(p_rows -> 'link'));
+  PERFORM "connect_record_events"(jsonb_build_array(p_rows -> 'event'));
   RETURN TRUE;
 END
 $$;
@@ -83,7 +82,7 @@ BEGIN
     'UPDATE "ConnectedAccount" a SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::"ConnectedAccount", $1) AS c), version = a.version + 1 WHERE a.id = $2',
     columns, "values"
   ) USING p_account, p_account_id;
-  PERFORM "connect_record_event"(p_event);
+  PERFORM "connect_record_events"(jsonb_build_array(p_event));
   RETURN TRUE;
 END
 $$;

@@ -51,34 +51,22 @@ export function recordedEvent(row: ConnectionEvent): RecordedEvent {
 }
 
 /**
- * Writes the outbox row of a state change, inside the transaction that makes the change, with
- * the webhook deliveries it owes (connect_record_event, in one statement: every state change of
- * every flow goes through it).
- */
-export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
-  const row = newEventRow(event);
-  await tx.$executeRaw`SELECT "connect_record_event"(${JSON.stringify(row)}::jsonb)`;
-  return recordedEvent(row);
-}
-
-/**
- * `recordEvent` for many events, one statement per step instead of per event (bulk writes such
- * as an import).
+ * Writes the outbox rows of state changes, inside the transaction that makes them, with the
+ * webhook deliveries they owe: one statement (connect_record_events) for one event or an
+ * import's thousands.
  */
 export async function recordEvents(tx: Transaction, events: readonly NewConnectionEvent[]): Promise<RecordedEvent[]> {
   if (events.length === 0) return [];
-  const rows = await tx.connectionEvent.createManyAndReturn({
-    data: [...events],
-    select: { id: true, connectedAccountId: true, connectLinkId: true, status: true, statusReason: true, occurredAt: true },
-  });
   const now = new Date();
-  await tx.$executeRaw`
-    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "eventType", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, e.id, ev.id, ev.type, ${now}, ${now}
-    FROM "ConnectionEvent" ev JOIN "WebhookEndpoint" e ON e."projectId" = ev."projectId"
-    WHERE ev.id = ANY(${rows.map((row) => row.id)}::text[]) AND e.enabled
-      AND (coalesce(cardinality(e."eventTypes"), 0) = 0 OR ev.type = ANY(e."eventTypes"))`;
-  return rows;
+  const rows = events.map((event) => newEventRow(event, now));
+  await tx.$executeRaw`SELECT "connect_record_events"(${JSON.stringify(rows)}::jsonb)`;
+  return rows.map(recordedEvent);
+}
+
+/** Writes the outbox row of one state change (see recordEvents); every state change of every flow goes through it. */
+export async function recordEvent(tx: Transaction, event: NewConnectionEvent): Promise<RecordedEvent> {
+  const [recorded] = await recordEvents(tx, [event]);
+  return recorded!;
 }
 
 /** Publishes one event; false (logged) when the bus could not take it: it stays in the outbox. */
