@@ -30,17 +30,20 @@ export interface AccountRef {
   status: ConnectionStatus;
 }
 
+/** The columns a change writes besides the version (which every change counts up). */
+export function changedColumns(change: Pick<AccountChange, 'status' | 'reason' | 'data'>, now = new Date()) {
+  return {
+    ...change.data,
+    ...(change.status ? { status: change.status, statusReason: change.reason ?? null, statusChangedAt: now } : {}),
+  };
+}
+
 /** Applies a change inside the caller's transaction; null when the row no longer matched `expect`. */
 export async function changeAccount(tx: Transaction, account: AccountRef, change: AccountChange): Promise<RecordedEvent | null> {
-  const now = new Date();
   const status = change.status ?? account.status;
   const updated = await tx.connectedAccount.updateMany({
     where: { id: account.id, ...change.expect },
-    data: {
-      ...change.data,
-      ...(change.status ? { status: change.status, statusReason: change.reason ?? null, statusChangedAt: now } : {}),
-      version: { increment: 1 },
-    },
+    data: { ...changedColumns(change), version: { increment: 1 } },
   });
   if (updated.count !== 1) return null;
   return recordEvent(tx, {

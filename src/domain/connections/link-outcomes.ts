@@ -1,10 +1,10 @@
 import type { Transaction } from '../../db/locks.js';
-import type { AuthConfig, ConnectedAccount, ConnectionStatus, ConnectLinkStatus, Prisma, Toolkit } from '../../generated/prisma/client.js';
+import type { AuthConfig, ConnectedAccount, ConnectLinkStatus, Prisma, Toolkit } from '../../generated/prisma/client.js';
 import type { KeyRing } from '../crypto/encryption.js';
 import type { CoreDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { newEventRow, publishEvents, recordedEvent, type RecordedEvent } from '../events/outbox.js';
-import { changeAccount, removeAccount, type AccountRef } from './account-state.js';
+import { changeAccount, changedColumns, removeAccount } from './account-state.js';
 import { linkFieldValues } from './connect-links.js';
 import type { Credentials } from './credentials.js';
 import { learnAccountMetadata } from './account-metadata.js';
@@ -32,7 +32,7 @@ export interface PendingLink {
   authConfigId: string;
   callbackUrl: string | null;
   fieldValues: unknown;
-  connectedAccount: { projectId: string; status: ConnectionStatus; toolkit: Toolkit };
+  connectedAccount: { projectId: string; toolkit: Toolkit };
   authConfig: AuthConfig;
 }
 
@@ -115,14 +115,17 @@ export async function completeLink(
       { projectId: pending.connectedAccount.projectId, connectedAccountId: accountId, connectLinkId: linkId, type: 'connection.active', status: 'ACTIVE', statusReason: null },
       now,
     );
-    const account = { ...columns(accountId), status: 'ACTIVE', statusReason: null, statusChangedAt: now, updatedAt: now };
+    // Prisma sets updatedAt on its own updates; this one is not Prisma's.
+    const account = { ...changedColumns({ status: 'ACTIVE', data: columns(accountId) }, now), updatedAt: now };
     const [{ completed }] = await deps.prisma.$queryRaw<[{ completed: boolean }]>`
       SELECT "connect_complete_link"(${linkId}, ${accountId}, ${now}::timestamp(3), ${JSON.stringify(account)}::jsonb, ${JSON.stringify(event)}::jsonb) AS completed`;
     if (!completed) throw new DomainError('CONFLICT', LINK_USED);
     await publishEvents(deps, [recordedEvent(event)]);
     return { connectedAccountId: accountId, callbackUrl: pending.callbackUrl, providerAccount: null };
   }
-  const { events, link, accountId } = await deps.prisma.$transaction(async (tx) => {
+  // A provider account was learnt: the user may have connected it before, and that account then
+  // takes the flow over (decided on the accounts as they are now, in the claim's transaction).
+  const { events, accountId } = await deps.prisma.$transaction(async (tx) => {
     const claimed = await tx.connectLink.updateMany({
       where: { id: linkId, status: 'PENDING', consumedAt: null, expiresAt: { gt: now } },
       data: { status: 'COMPLETED', consumedAt: now },
@@ -130,30 +133,19 @@ export async function completeLink(
     if (claimed.count !== 1) throw new DomainError('CONFLICT', LINK_USED);
     // Of the link, nothing read before the claim can have changed since: only its claim (this
     // one) moves it to another account, and toolkit and auth config never change.
-    const link = pending;
-    let account: AccountRef = { id: link.connectedAccountId, projectId: link.connectedAccount.projectId, status: link.connectedAccount.status };
-    const merged: (RecordedEvent | null)[] = [];
-    if (providerAccount) {
-      // Whether the user connected a provider account they had connected before is decided on
-      // the account as it is now.
-      const current = await tx.connectedAccount.findUniqueOrThrow({ where: { id: link.connectedAccountId } });
-      const existing = await sameProviderAccount(tx, deps.keyRing, current, providerAccount.id);
-      if (existing) {
-        await tx.connectLink.update({ where: { id: linkId }, data: { connectedAccountId: existing.id } });
-        merged.push(await removeAccount(tx, { ...current, toolkit: link.connectedAccount.toolkit.slug }, 'MERGED'));
-        account = existing;
-      }
+    const current = await tx.connectedAccount.findUniqueOrThrow({ where: { id: pending.connectedAccountId } });
+    const existing = await sameProviderAccount(tx, deps.keyRing, current, providerAccount.id);
+    const merged: RecordedEvent[] = [];
+    if (existing) {
+      await tx.connectLink.update({ where: { id: linkId }, data: { connectedAccountId: existing.id } });
+      merged.push(await removeAccount(tx, { ...current, toolkit: pending.connectedAccount.toolkit.slug }, 'MERGED'));
     }
-    const event = await changeAccount(tx, account, {
-      type: 'connection.active',
-      status: 'ACTIVE',
-      connectLinkId: link.id,
-      data: columns(account.id),
-    });
-    return { events: [...merged, event], link, accountId: account.id };
+    const account = existing ?? current;
+    const event = await changeAccount(tx, account, { type: 'connection.active', status: 'ACTIVE', connectLinkId: linkId, data: columns(account.id) });
+    return { events: [...merged, event], accountId: account.id };
   });
   await publishEvents(deps, events);
-  return { connectedAccountId: accountId, callbackUrl: link.callbackUrl, providerAccount };
+  return { connectedAccountId: accountId, callbackUrl: pending.callbackUrl, providerAccount };
 }
 
 /**
